@@ -1,0 +1,135 @@
+"""Policy citations in project text: 《title》 and 文号 (document numbers).
+
+Titles are the text between 《》; a 文号 is 发文机关代字 + 〔year〕 + number + 号
+(GB/T 9704-2012). A 文号 in brackets right after a title belongs to it
+(《关于…的实施意见》（沪松府〔2017〕120号）). Prefixes are resolved against the
+reference table ``loaders/data/docnumber_prefixes.tsv`` so that the body
+named before a prefix ("国家外国专家局外专发【2017】161号") is not taken for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from loaders.records import Citation
+from loaders.text import normalize_brackets
+
+_TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
+_DOCNUMBER = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,12})\s*[〔\[【﹝(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】﹞)）]"
+    r"\s*(?P<mid>[\u4e00-\u9fff]{0,3}?)\s*第?\s*(?P<num>\d{1,4})\s*号"
+)
+# Words that end the text before a 文号 prefix when the prefix is not in the table.
+_BOUNDARY = re.compile(r".*[和及与据照的为了在即由、对按]")
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    prefix: str
+    name: str
+    name_en: str
+
+
+@lru_cache(maxsize=1)
+def docnumber_prefixes() -> dict[str, Issuer]:
+    """The 文号 prefix table (prefix -> Issuer), read from ``loaders/data``."""
+    text = resources.files("loaders").joinpath("data/docnumber_prefixes.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader((row for row in text.splitlines() if not row.startswith("#")), delimiter="\t")
+    return {r["prefix"]: Issuer(r["prefix"], r["issuer"], r["issuer_en"]) for r in rows}
+
+
+def issuer_of(doc_number: str) -> Issuer | None:
+    """The issuing body of a normalized 文号, by its longest known prefix; ``None`` if unknown."""
+    prefix = doc_number.split("〔", 1)[0]
+    return docnumber_prefixes().get(prefix)
+
+
+def normalize_title(title: str) -> str:
+    """Canonical form of a cited title: no spaces, no 《》, brackets as NFKC left them."""
+    return re.sub(r"\s+", "", title).strip("《》 ")
+
+
+def normalize_docnumber(prefix: str, year: str, mid: str, num: str) -> str:
+    """``沪松府`` ``2017`` ``''`` ``120`` -> ``沪松府〔2017〕120号``."""
+    return normalize_brackets(f"{prefix}〔{year}〕{mid}{num}号")
+
+
+def _resolve_prefix(run: str) -> str:
+    """The 文号 prefix at the end of a run of CJK characters."""
+    known = docnumber_prefixes()
+    for start in range(len(run)):
+        if run[start:] in known:
+            return run[start:]
+    cut = _BOUNDARY.match(run)
+    rest = run[cut.end():] if cut else run
+    return rest[-6:] if len(rest) > 6 else rest
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpan:
+    """Text joined from consecutive lines, mapping offsets back to 1-based lines."""
+
+    text: str
+    starts: tuple[int, ...]  # offset where each line's text begins
+    lines: tuple[int, ...]  # the 1-based line of each part
+
+    def line_at(self, offset: int) -> int:
+        return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
+
+
+def join_lines(parts: list[tuple[int, str]]) -> TextSpan:
+    """Join wrapped lines (no separator: PDF text wraps mid-word) keeping line provenance."""
+    text, starts, lines = "", [], []
+    for line, part in parts:
+        starts.append(len(text))
+        lines.append(line)
+        text += part
+    return TextSpan(text, tuple(starts), tuple(lines))
+
+
+def find_citations(span: TextSpan, *, legal_basis: bool) -> list[Citation]:
+    """Every 《title》 and 文号 in ``span``, pairing a 文号 with the title just before it.
+
+    Returns: Citations in text order, ``legal_basis`` set as given (True for
+    text of 立项依据). A 文号 written right after a title (optionally in
+    brackets) is one citation with both; other titles and 文号 stand alone.
+    """
+    text = span.text
+    citations: list[Citation] = []
+    numbers = []
+    for m in _DOCNUMBER.finditer(text):
+        prefix = _resolve_prefix(m.group("prefix"))
+        start = m.start("prefix") + len(m.group("prefix")) - len(prefix)
+        number = normalize_docnumber(prefix, m.group("year"), m.group("mid"), m.group("num"))
+        numbers.append((start, m.end(), number))
+    used: set[int] = set()
+    for t in _TITLE.finditer(text):
+        title = normalize_title(t.group("title"))
+        paired = None
+        for i, (start, end, number) in enumerate(numbers):
+            gap = text[t.end():start]
+            if i not in used and re.fullmatch(r"\s*[(（]?\s*", gap):
+                paired = (i, end, number)
+                break
+        if paired:
+            used.add(paired[0])
+            written = text[t.start():paired[1]]
+            citations.append(Citation(title, paired[2], span.line_at(t.start()), legal_basis, written))
+        else:
+            citations.append(Citation(title, None, span.line_at(t.start()), legal_basis, t.group(0)))
+    for i, (start, end, number) in enumerate(numbers):
+        if i in used or _inside_title(text, start):
+            continue
+        citations.append(Citation(None, number, span.line_at(start), legal_basis, text[start:end]))
+    citations.sort(key=lambda c: (c.line, text.find(c.text)))
+    return citations
+
+
+def _inside_title(text: str, offset: int) -> bool:
+    before = text[:offset]
+    return before.rfind("《") > before.rfind("》")

@@ -1,0 +1,393 @@
+"""Assembling a 绩效目标申报表 (performance-target declaration) into records.
+
+A declaration, whatever its text layout, is: a title; a summary
+(绩效目标设置情况: N 个预算单位, 编报绩效目标的项目 M 个, 涉及项目预算资金 X 万元);
+then per budget unit (预算单位) a sequence of project narratives
+(项目经费情况说明, see ``loaders.narrative``) each followed by its form
+(财政项目支出绩效目标申报表/填报表). Layout modules find the regions and read
+the forms; this module turns (narrative, form) pairs into ``Project`` records,
+including sub-projects named in the narrative, and checks the document's own
+totals so that a gap is reported rather than silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from loaders.amounts import amounts_in_text
+from loaders.citations import TextSpan, find_citations, join_lines
+from loaders.form_fields import FieldValue, parse_date
+from loaders.narrative import Narrative, cn_number
+from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
+from loaders.text import Source, clean
+
+_TITLE_END = "绩效目标设置情况"
+_DEPARTMENT_YEAR = re.compile(r"^(?P<department>.+?)\s*(?P<year>\d{4})\s*年度?(?P<rest>.*)$")
+_UNITS = re.compile(r"本部门\s*(?P<n>\d+)\s*个预算单位")
+_PROJECTS = re.compile(r"编报绩效目标的项目\s*(?P<n>\d+)\s*个")
+_TOTAL = re.compile(r"涉及项目预算资金\s*(?P<amount>[\d.,]+\s*万元)")
+_PARENT = re.compile(r"[“\"](?P<name>[^”\"]{2,40})[”\"]项目包含(?P<n>\d+|[一二三四五六七八九十]+)个二级项目")
+_ITEM = re.compile(r"[(（](?P<n>[一二三四五六七八九十]+)[)）]\s*[“\"](?P<name>[^”\"]{2,40})[”\"]项目")
+_QUOTED_BUDGET = re.compile(r"[“\"](?P<label>[^“”\"]{2,80}?)[”\"](?:项目)?(?:预计|预算|约)\s*(?P<amount>\d[\d.,]*\s*万元?|\d[\d.,]*\s*元)")
+_DIVISION = re.compile(
+    r"^(?:.{0,30}?实施主体[:：])?(?P<name>[^，。,;；:：]{2,40}?(?:科|部|组|处|室|办|中心|馆|委员会|局|站|所|院)(?:\([^()]{1,20}\))?)"
+    r"(?=负责|主要|承担|培育|[。,，;；:：]|$)"
+)
+_BUDGET_TOTAL = re.compile(
+    r"(?:年度预算资金需求为|项目预算金额|预算总额为?|申报总预算|总预算|预算资金约?|申请资金|资金需求为|合计)\s*"
+    r"(?P<amount>\d[\d.,]*\s*(?:万元|万|元))"
+)
+
+
+@dataclass
+class Preamble:
+    """Title block and summary of a declaration."""
+
+    title: str | None = None
+    department: str | None = None
+    fiscal_year: int | None = None
+    kind: str = "declaration"
+    declared_total: Amount | None = None
+    declared_projects: int | None = None
+    declared_units: int | None = None
+    parent: tuple[str, int, int] | None = None  # (name, number of 二级项目, line)
+    covered: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Form:
+    """What a layout read from one form table."""
+
+    line: int
+    fields: dict[str, list[FieldValue]]
+    funds: Funds
+    fiscal_year: int | None
+    indicators: list[Indicator] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    overall_goal: str | None = None
+    annual_goal: str | None = None
+
+    def value(self, name: str) -> str | None:
+        values = self.fields.get(name)
+        return clean(values[0].text) if values and values[0].text else None
+
+
+def parse_preamble(lines: list[tuple[int, str]]) -> Preamble:
+    """Read the title and 绩效目标设置情况 summary from the lines before the first project.
+
+    ``lines``: (1-based line, cleaned text). The title is everything before
+    绩效目标设置情况, e.g. ``上海市松江区科学技术委员会2023年财政支出项目绩效目标申报表``.
+    """
+    pre = Preamble()
+    title_parts, summary = [], []
+    in_title = True
+    for line, text in lines:
+        if in_title and _TITLE_END in text:
+            in_title = False
+            pre.covered.add(line)
+            continue
+        (title_parts if in_title else summary).append((line, text))
+    if title_parts and not in_title:
+        pre.title = "".join(t for _, t in title_parts)
+        pre.covered.update(line for line, _ in title_parts)
+        m = _DEPARTMENT_YEAR.match(pre.title)
+        if m:
+            pre.department, pre.fiscal_year = m.group("department"), int(m.group("year"))
+        if "自评" in pre.title:
+            pre.kind = "self-evaluation"
+    span = join_lines(summary)
+    for pattern, attr in ((_UNITS, "declared_units"), (_PROJECTS, "declared_projects")):
+        m = pattern.search(span.text)
+        if m:
+            setattr(pre, attr, int(m.group("n")))
+    m = _TOTAL.search(span.text)
+    if m:
+        found = amounts_in_text(m.group("amount"), span.line_at(m.start("amount")))
+        pre.declared_total = found[0][2] if found else None
+    m = _PARENT.search(span.text)
+    if m:
+        pre.parent = (clean(m.group("name")), cn_number(m.group("n")), span.line_at(m.start()))
+    if summary and (pre.declared_total or pre.declared_projects):
+        pre.covered.update(line for line, _ in summary)
+    return pre
+
+
+@dataclass
+class Context:
+    """Where in the document a project stands."""
+
+    source: Source
+    preamble: Preamble
+    budget_unit: str | None = None
+
+
+def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context, findings: list[Finding]) -> list[Project]:
+    """The project described by a narrative and its form, followed by its sub-projects.
+
+    The form is authoritative for name, units and money; the narrative supplies
+    the legal basis (立项依据), the responsible division (实施主体), the period
+    (实施周期) when the form lacks dates, and the sub-projects.
+    """
+    path = ctx.source.path
+    name = (form.value("name") if form else None) or (narrative.heading if narrative else None)
+    if not name:
+        line = form.line if form else (narrative.heading_line if narrative else None)
+        findings.append(Finding("missing", line, f"{path}:{line}: a project without a name is skipped"))
+        return []
+    year = (form.fiscal_year if form else None) or ctx.preamble.fiscal_year
+    department = (form.value("department") if form else None) or ctx.preamble.department
+    unit = form.value("implementing_unit") if form else None
+    start = parse_date(form.value("start") or "") if form else None
+    end = parse_date(form.value("end") or "") if form else None
+    period_start, period_end = _period(narrative)
+    citations = _narrative_citations(narrative) + (form.citations if form else [])
+    budget_lines = _quoted_budget_lines(narrative) if narrative else []
+    children = _children(narrative, budget_lines, ctx, findings)
+    project = Project(
+        name=name,
+        line=(form.fields["name"][0].line if form and "name" in form.fields else None)
+        or (narrative.heading_line if narrative and narrative.heading_line else form.line if form else 0),
+        fiscal_year=year,
+        department=department,
+        implementing_unit=unit,
+        budget_unit=ctx.budget_unit,
+        division=_division(narrative),
+        nature=form.value("nature") if form else None,
+        category=form.value("category") if form else None,
+        start_date=start or period_start,
+        end_date=end or period_end,
+        funds=form.funds if form else Funds(),
+        overview=_section_text(narrative, "项目概述"),
+        overall_goal=form.overall_goal if form else None,
+        annual_goal=form.annual_goal if form else None,
+        heading=narrative.heading if narrative and narrative.heading and narrative.heading != name else None,
+        citations=tuple(citations),
+        indicators=tuple(form.indicators) if form else (),
+        budget_lines=tuple(b for b in budget_lines if not any(b.label.startswith(c.heading or "\0") for c in children)),
+    )
+    subprojects = [_subproject(child, project, budget_lines, ctx, findings) for child in children]
+    _check_children(project, subprojects, narrative, path, findings)
+    return [project, *subprojects]
+
+
+def _children(narrative: Narrative | None, budget_lines: list[BudgetLine], ctx: Context,
+              findings: list[Finding]) -> list[Narrative]:
+    """Sub-project narratives: numbered headings, or the (一)“X”项目 items of an overview."""
+    if narrative is None:
+        return []
+    if narrative.children:
+        return narrative.children
+    overview = narrative.section("项目概述")
+    parent = _PARENT.search(overview.text)
+    if not parent:
+        return []
+    items = []
+    for m in _ITEM.finditer(overview.text):
+        child = Narrative(heading=clean(m.group("name")), heading_line=overview.line_at(m.start()))
+        items.append(child)
+    narrative.declared_children = cn_number(parent.group("n"))
+    return items
+
+
+def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine], ctx: Context,
+                findings: list[Finding]) -> Project:
+    path = ctx.source.path
+    own_lines = tuple(b for b in budget_lines if b.label.split("-", 1)[0] == child.heading)
+    amount = child.heading_amount
+    if amount is not None:
+        _check_heading_amount(child, amount, path, findings)
+    else:
+        amount = _stated_budget(child)
+    if amount is None and own_lines:
+        total = sum((b.amount.yuan for b in own_lines if b.amount), Decimal(0))
+        amount = Amount(total, " + ".join(b.amount.text for b in own_lines if b.amount), own_lines[0].line)
+    if amount is None:
+        findings.append(Finding("missing", child.heading_line,
+                                f"{path}:{child.heading_line}: no annual amount found for sub-project {child.heading}"))
+    start, end = _period(child)
+    return Project(
+        name=child.heading or "",
+        line=child.heading_line or parent.line,
+        fiscal_year=parent.fiscal_year,
+        department=parent.department,
+        implementing_unit=parent.implementing_unit,
+        parent=parent.name,
+        budget_unit=parent.budget_unit,
+        division=_division(child),
+        start_date=start,
+        end_date=end,
+        funds=Funds(annual=amount),
+        overview=_section_text(child, "项目概述"),
+        citations=tuple(_narrative_citations(child)),
+        budget_lines=own_lines,
+    )
+
+
+def _check_children(project: Project, subprojects: list[Project], narrative: Narrative | None, path: str,
+                    findings: list[Finding]) -> None:
+    if narrative and narrative.declared_children is not None and narrative.declared_children != len(subprojects):
+        findings.append(Finding(
+            "inconsistent", project.line,
+            f"{path}:{project.line}: {project.name} declares {narrative.declared_children} sub-projects; "
+            f"{len(subprojects)} found"))
+    amounts = [p.funds.annual.yuan for p in subprojects if p.funds.annual]
+    if subprojects and len(amounts) == len(subprojects) and project.funds.annual:
+        if sum(amounts, Decimal(0)) != project.funds.annual.yuan:
+            findings.append(Finding(
+                "inconsistent", project.line,
+                f"{path}:{project.line}: sub-projects of {project.name} add up to {sum(amounts, Decimal(0))} yuan, "
+                f"the form says {project.funds.annual.yuan}"))
+
+
+def _section_text(narrative: Narrative | None, name: str) -> str | None:
+    if narrative is None:
+        return None
+    text = narrative.section(name).text.strip()
+    return text or None
+
+
+def _narrative_citations(narrative: Narrative | None) -> list[Citation]:
+    if narrative is None:
+        return []
+    found = find_citations(narrative.section("立项依据"), legal_basis=True)
+    for name, lines in narrative.sections.items():
+        if name != "立项依据":
+            found += find_citations(join_lines(lines), legal_basis=False)
+    found += find_citations(join_lines(narrative.preamble), legal_basis=False)
+    return sorted(found, key=lambda c: (c.line, not c.legal_basis))
+
+
+def _division(narrative: Narrative | None) -> str | None:
+    text = _section_text(narrative, "实施主体")
+    if not text:
+        return None
+    m = _DIVISION.match(text)
+    return m.group("name") if m else None
+
+
+def _period(narrative: Narrative | None):  # type: ignore[no-untyped-def]
+    """Start and end of 实施周期 (``2023 年 4 月 1 日-2023 年 8 月 31 日``), when both are full dates."""
+    text = _section_text(narrative, "实施周期") or ""
+    dates = re.findall(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text)
+    if len(dates) >= 2:
+        return parse_date(dates[0]), parse_date(dates[1])
+    return None, None
+
+
+def _quoted_budget_lines(narrative: Narrative) -> list[BudgetLine]:
+    """Budget items written as ``“政策研究-六大高地建设情况白皮书”项目预计 200 万元``."""
+    span = narrative.section("年度预算安排")
+    lines = []
+    for m in _QUOTED_BUDGET.finditer(span.text):
+        line = span.line_at(m.start())
+        found = amounts_in_text(m.group("amount") if "元" in m.group("amount") else m.group("amount") + "元", line)
+        amount = found[0][2] if found else None
+        if amount is not None:
+            amount = Amount(amount.yuan, m.group("amount"), line)
+        lines.append(BudgetLine(label=clean(m.group("label")), amount=amount, line=line))
+    return lines
+
+
+def _stated_budget(narrative: Narrative) -> Amount | None:
+    """The amount a sub-project's 年度预算安排 states for the year (项目概述 only when there is no such section).
+
+    An overview's "预算资金约 3190.86 万元" may be the whole multi-year budget, so it
+    is not used when a 年度预算安排 exists but states no total.
+    """
+    names = ("年度预算安排",) if narrative.sections.get("年度预算安排") else ("项目概述",)
+    for name in names:
+        span: TextSpan = narrative.section(name)
+        m = _BUDGET_TOTAL.search(span.text)
+        if m:
+            found = amounts_in_text(m.group("amount"), span.line_at(m.start("amount")))
+            if found:
+                return found[0][2]
+    return None
+
+
+def _check_heading_amount(child: Narrative, amount: Amount, path: str, findings: list[Finding]) -> None:
+    """Record when a heading's amount ("8、举行区科协代表大会工作经费（20 万）") disagrees with its 年度预算安排.
+
+    The heading agrees when any amount of the section, the sum of the 资金测算
+    item, or the sum of the whole section equals it.
+    """
+    span = narrative_budget = child.section("年度预算安排")
+    # A unit price inside a product ("1300家*300元") is not a sum of its own.
+    found = [f for f in amounts_in_text(narrative_budget.text, 0) if not re.search(r"[*×]\s*$", span.text[:f[0]])]
+    if not found:
+        return
+    values = [a.yuan for _, _, a in found]
+    estimate = re.search(r"资金测算(?P<body>.*?)(?:2[.、]|资金类型|$)", span.text)
+    estimate_sum = None
+    if estimate:
+        body = estimate.group("body")
+        estimate_sum = sum((a.yuan for start, _, a in amounts_in_text(body, 0)
+                            if not re.search(r"[*×]\s*$", body[:start])), Decimal(0))
+    if amount.yuan in values or amount.yuan in (estimate_sum, sum(values, Decimal(0))):
+        return
+    first = found[0]
+    line = span.line_at(first[0])
+    findings.append(Finding(
+        "inconsistent", line,
+        f"{path}:{line}: 年度预算安排 states {', '.join(a.text for _, _, a in found)} "
+        f"but the heading (line {amount.line}) says {amount.text}",
+        span.text[:80]))
+
+
+def check_document(doc_projects: list[Project], pre: Preamble, path: str, findings: list[Finding]) -> None:
+    """Compare the projects found with the summary's declared count and total."""
+    top = [p for p in doc_projects if p.parent is None or (pre.parent and p.parent == pre.parent[0])]
+    top = [p for p in top if not (pre.parent and p.name == pre.parent[0])]
+    if pre.declared_projects is not None and pre.declared_projects != len(top):
+        findings.append(Finding("inconsistent", None,
+                                f"{path}: the summary declares {pre.declared_projects} projects; {len(top)} found"))
+    if pre.declared_total is not None:
+        total = sum((p.funds.annual.yuan for p in top if p.funds.annual), Decimal(0))
+        # The summary rounds to 0.01 万元 (100 yuan).
+        if abs(total - pre.declared_total.yuan) >= 100:
+            findings.append(Finding(
+                "inconsistent", pre.declared_total.line,
+                f"{path}:{pre.declared_total.line}: the summary declares {pre.declared_total.text}; "
+                f"the projects' 年度资金申请总额 add up to {total} yuan"))
+
+
+def parent_project(pre: Preamble, projects: list[Project]) -> list[Project]:
+    """Apply a summary's ``“X”项目包含N个二级项目`` to forms that are X's 二级项目."""
+    if not pre.parent or any(p.name == pre.parent[0] for p in projects):
+        return projects
+    name, _count, line = pre.parent
+    parent = Project(name=name, line=line, fiscal_year=pre.fiscal_year, department=pre.department,
+                     implementing_unit=None)
+    return [parent] + [p if p.parent else _with_parent(p, name) for p in projects]
+
+
+def _with_parent(project: Project, parent: str) -> Project:
+    from dataclasses import replace
+
+    return replace(project, parent=parent)
+
+
+def document(source: Source, layout: str, pre: Preamble, projects: list[Project], findings: list[Finding],
+             covered: set[int]) -> Document:
+    """The ``Document`` record, with every non-blank line not covered reported as unexplained."""
+    text_lines = frozenset(i + 1 for i, t in enumerate(source.lines) if t.strip())
+    return Document(
+        path=source.path,
+        file_name=source.file_name,
+        sha256=source.sha256,
+        layout=layout,
+        kind=pre.kind,
+        title=pre.title,
+        department=pre.department,
+        fiscal_year=pre.fiscal_year,
+        line_count=len(source.lines),
+        declared_total=pre.declared_total,
+        declared_project_count=pre.declared_projects,
+        declared_unit_count=pre.declared_units,
+        projects=tuple(projects),
+        findings=tuple(findings),
+        covered_lines=frozenset(covered & text_lines),
+        text_lines=text_lines,
+    )

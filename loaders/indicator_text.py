@@ -1,0 +1,279 @@
+"""Indicator tables (三级指标) of 绩效目标申报表 as PDF text extraction writes them.
+
+The table has four columns — 一级指标, 二级指标, 三级指标 (the indicator),
+年度指标值 (the target) — and PDF text gives it row by row with every cell
+wrapped at its column width:
+
+    产出指                         <- 一级 label wrapped over two lines
+    标
+    数量指标
+    举办院士专家企业家进 G60 巡回活  <- indicator name wrapped at the name column
+    动
+    =4 场                          <- target on its own line
+    检测业务类目                    <- short name, then a target wrapped in the
+    语音、短                         narrow target column
+    信、数据业 …
+
+Labels are recognized wherever they are cut; a target is recognized by its form
+(comparator and number, a qualitative word, a deadline); wrapped names and
+targets are told apart by column width. Rows that cannot be read are returned
+as findings, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from loaders.levels import HEADER_WORDS, LABEL_AT_START, label_prefix, level1_for, level_of
+from loaders.records import Finding, Indicator
+from loaders.targets import is_target, parse_target
+from loaders.text import clean, display_width
+
+_VERTICAL = set("绩效指标项目一二三级")
+_SHORT = 10  # display columns of the narrow target column (five CJK characters)
+_TAIL_CHARS = set("次时内钟月底前份个家人元册条项天年篇场/")
+_WORDS = sorted(set(HEADER_WORDS) | {label for label in HEADER_WORDS}, key=len, reverse=True)
+
+
+def spaced(text: str) -> str:
+    """NFKC and HTML removal, keeping the spaces that separate table cells."""
+    text = re.sub(r"</?(?:p|u|br|span)\b[^>]*>", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+@dataclass
+class _Row:
+    name: list[tuple[int, str]] = field(default_factory=list)
+    value: list[tuple[int, str]] = field(default_factory=list)
+    level1: str | None = None
+    level2: str | None = None
+
+
+@dataclass
+class IndicatorParse:
+    indicators: list[Indicator]
+    covered: set[int]
+    findings: list[Finding]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _header_prefix(text: str) -> bool:
+    squashed = _squash(text)
+    return len(squashed) >= 2 and any(_squash(w).startswith(squashed) for w in _WORDS)
+
+
+def _is_header_word(text: str) -> bool:
+    return _squash(text) in {_squash(w) for w in _WORDS}
+
+
+def _label_cells(lines: list[tuple[int, str]]) -> list[tuple[str, int, str]]:
+    """Turn lines into ('label', line, label) / ('header', line, word) / ('text', line, text) cells."""
+    cells: list[tuple[str, int, str]] = []
+    pending_rest: str | None = None
+    i = 0
+    while i < len(lines):
+        line, text = lines[i]
+        consumed = _stacked_label(lines, i)
+        if consumed:
+            kind, word, n = consumed
+            for ln, _ in lines[i:i + n]:
+                cells.append(("skip", ln, ""))
+            cells[-1] = (kind, lines[i + n - 1][0], word)
+            i += n
+            continue
+        if all(_is_header_word(token) or _header_prefix(token) for token in text.split(" ")) or (
+            len(text) == 1 and text in "绩效指标"
+        ):
+            cells.append(("header", line, text))
+            i += 1
+            continue
+        rest = text
+        while True:
+            tokens = rest.split(" ", 1)
+            if pending_rest and tokens[0] == pending_rest:
+                rest, pending_rest = (tokens[1] if len(tokens) > 1 else ""), None
+                continue
+            if len(tokens[0]) == 1 and tokens[0] in _VERTICAL and len(tokens) > 1:
+                following = tokens[1]
+                if LABEL_AT_START.match(following) or label_prefix(following.split(" ")[0]):
+                    rest = following
+                    continue
+            m = LABEL_AT_START.match(rest)
+            if m:
+                cells.append(("label", line, _squash(m.group("label"))))
+                rest = rest[m.end():].strip()
+                continue
+            # A label cut after 指 with the row on the same line: 时效指 平台建设及时性 及时 / 标 …
+            prefix = label_prefix(tokens[0]) if len(tokens) > 1 and tokens[0].endswith("指") else None
+            if prefix:
+                cells.append(("label", line, prefix))
+                pending_rest = prefix[len(_squash(tokens[0])):]
+                rest = tokens[1]
+                continue
+            break
+        if rest:
+            cells.append(("text", line, rest))
+        elif not cells or cells[-1][1] != line:
+            cells.append(("skip", line, ""))
+        i += 1
+    return cells
+
+
+def _stacked_label(lines: list[tuple[int, str]], i: int) -> tuple[str, str, int] | None:
+    """A label or header word written over whole consecutive short lines (产/出/指/标, 满意度指/标)."""
+    combined = ""
+    targets = [(w, "header") for w in _WORDS] + [(w, "label") for w in _label_words()]
+    for n in range(i, min(i + 6, len(lines))):
+        part = lines[n][1]
+        if " " in part.strip() and n > i:
+            return None
+        combined += _squash(part)
+        exact = [kind for word, kind in targets if _squash(word) == combined]
+        if exact and (n > i or len(combined) > 1):
+            return exact[0], combined, n - i + 1
+        if not any(_squash(word).startswith(combined) for word, _ in targets):
+            return None
+    return None
+
+
+def _label_words() -> list[str]:
+    from loaders.levels import LEVEL1, LEVEL2
+
+    return list(LEVEL1 + LEVEL2)
+
+
+def _split_target(text: str) -> tuple[str, str] | None:
+    """Split ``name target`` at the last whitespace run where the tail reads as a target."""
+    tokens = text.split(" ")
+    for k in range(min(4, len(tokens)), 0, -1):
+        tail = " ".join(tokens[-k:])
+        if is_target(tail):
+            return " ".join(tokens[:-k]), tail
+    return None
+
+
+def _incomplete(value: str) -> bool:
+    """A target cut by the narrow column: ``≥1300`` (unit below), ``=3 万条/``, ``=7×24 小``, ``运行率≥``."""
+    t = parse_target(value)
+    squashed = _squash(value)
+    return (
+        (t.comparator is not None and t.unit is None)
+        or squashed.endswith(("/", "小", "分", "≥", "≤", "平方"))
+    )
+
+
+def parse_indicator_rows(lines: list[tuple[int, str]], path: str = "") -> IndicatorParse:
+    """Read the indicator rows of one table.
+
+    ``lines``: (1-based line, raw text) of the table from its column header to
+    its end, blank and page-number lines removed.
+    Returns: indicators with level labels carried down, the lines used, and a
+    finding for every line that could not be placed.
+    """
+    items = [(ln, spaced(t)) for ln, t in lines if spaced(t)]
+    cells = _label_cells(items)
+    widths = [display_width(t) for kind, _, t in cells if kind == "text" and not _split_target(t)]
+    name_width = max(widths, default=28)
+    rows: list[_Row] = []
+    findings: list[Finding] = []
+    covered: set[int] = set()
+    level1: str | None = None
+    level2: str | None = None
+    current = _Row()
+    open_value = False  # the last row's target may continue on the next short line
+    collecting_value = False  # reading an unrecognized target wrapped in the narrow column
+
+    def flush_unfinished() -> None:
+        nonlocal current
+        if current.name:
+            for ln, text in current.name:
+                findings.append(Finding("unexplained", ln, f"{path}:{ln}: indicator text without a target", text))
+        current = _Row()
+
+    def emit(value: list[tuple[int, str]]) -> None:
+        nonlocal current, open_value, collecting_value
+        current.value, current.level1, current.level2 = value, level1, level2
+        rows.append(current)
+        current = _Row()
+        open_value, collecting_value = True, False
+
+    previous_label_level1 = False
+    for kind, line, text in cells:
+        if kind in ("skip", "header"):
+            covered.add(line)
+            continue
+        if kind == "label":
+            covered.add(line)
+            if collecting_value:
+                emit(current.value)
+            flush_unfinished()
+            open_value = False
+            if level_of(text) == 1 and not (text == "成本指标" and level1 is not None and not previous_label_level1):
+                level1, level2, previous_label_level1 = text, None, True
+            else:
+                level2, previous_label_level1 = text, False
+            continue
+        previous_label_level1 = False
+        width = display_width(text)
+        if collecting_value:
+            if width <= _SHORT and not _split_target(text):
+                current.value.append((line, text))
+                continue
+            emit(current.value)
+        if is_target(text):
+            if current.name:
+                emit([(line, text)])
+            elif open_value and rows and width <= _SHORT:
+                rows[-1].value.append((line, text))
+            else:
+                findings.append(Finding("unexplained", line, f"{path}:{line}: a target without an indicator name", text))
+            continue
+        split = _split_target(text)
+        if split and split[0]:
+            current.name.append((line, split[0]))
+            emit([(line, split[1])])
+            continue
+        if open_value and rows and not current.name and width <= 6 and set(_squash(text)) <= _TAIL_CHARS:
+            rows[-1].value.append((line, text))
+            continue
+        if open_value and rows and not current.name and width <= _SHORT and _incomplete(rows[-1].value[-1][1]):
+            rows[-1].value.append((line, text))
+            continue
+        open_value = False
+        if current.name and width <= _SHORT and display_width(current.name[-1][1]) < name_width - 4:
+            # A short line after a short name: the target column, wrapped (检测业务类目 / 语音、短 / …).
+            last_line, last_text = current.name[-1]
+            tokens = last_text.split(" ")
+            if len(tokens) > 1 and display_width(tokens[-1]) <= _SHORT:
+                current.name[-1] = (last_line, " ".join(tokens[:-1]))
+                current.value = [(last_line, tokens[-1]), (line, text)]
+            else:
+                current.value = [(line, text)]
+            collecting_value = True
+            continue
+        current.name.append((line, text))
+    if collecting_value:
+        emit(current.value)
+    flush_unfinished()
+
+    indicators = []
+    for row in rows:
+        name = clean("".join(t for _, t in row.name)) if row.name else ""
+        value = clean("".join(t for _, t in row.value))
+        for ln, _ in row.name + row.value:
+            covered.add(ln)
+        indicators.append(
+            Indicator(
+                name=name,
+                line=(row.name or row.value)[0][0],
+                level1=level1_for(row.level2, row.level1),
+                level2=row.level2,
+                target=parse_target(value),
+            )
+        )
+    return IndicatorParse(indicators, covered, findings)

@@ -1,0 +1,128 @@
+"""Reading source files and normalizing Chinese form text.
+
+Handles what every layout shares: encodings (UTF-8, GB18030), binary and empty
+files, page-number lines ("25 / 85"), HTML remnants (<p>, <u>), NFKC width
+folding and the spaces PDF and OCR extraction put between CJK characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.errors import SourceError
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’《》〔〕【】（）、，。；：！？·—"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}])")
+_HTML_TAG = re.compile(r"</?(?:p|u|br|span|div|b|i|strong|em)\b[^>]*>", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "﹝": "〔", "﹞": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source file read into lines. ``lines[0]`` is line 1."""
+
+    path: str
+    text: str
+    lines: tuple[str, ...]
+    sha256: str
+    encoding: str
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.path).name
+
+
+def read_source(path: str | Path) -> Source:
+    """Read a document file as text.
+
+    Tries UTF-8 (with or without BOM), then GB18030, the two encodings these
+    forms are published in.
+
+    Returns: a ``Source`` with the text split into lines (1-based by index + 1).
+    Raises: SourceError naming the file when it is missing, empty, binary
+    (NUL bytes) or in neither encoding.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise SourceError(str(path), "is a directory, not a document file") from None
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot be read ({exc.strerror})") from None
+    return decode_source(str(path), data)
+
+
+def decode_source(path: str, data: bytes) -> Source:
+    """Decode the bytes of a document file; see ``read_source`` for the rules."""
+    if not data.strip():
+        raise SourceError(path, "the file is empty; nothing to read")
+    if b"\x00" in data[:65536]:
+        offset = data.index(b"\x00")
+        raise SourceError(path, f"binary file (NUL byte at offset {offset}); expected the text of a form")
+    text: str | None = None
+    encoding = "utf-8"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+            encoding = "gb18030"
+        except UnicodeDecodeError:
+            bad = data[utf8_error.start]
+            raise SourceError(
+                path,
+                f"not UTF-8 or GB18030 (byte 0x{bad:02x} at offset {utf8_error.start}); convert it to UTF-8",
+            ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(
+        path=path,
+        text=text,
+        lines=tuple(text.split("\n")),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+    )
+
+
+def clean(text: str) -> str:
+    """Normalize one piece of form text without changing its meaning.
+
+    NFKC (full-width digits and punctuation to half-width), HTML remnants
+    removed, spaces next to CJK characters removed (``长三角 G60 科创走廊`` ->
+    ``长三角G60科创走廊``), runs of other spaces collapsed, ends stripped.
+    """
+    text = _HTML_TAG.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def squash(text: str) -> str:
+    """``clean`` and then drop every whitespace character (for matching labels)."""
+    return re.sub(r"\s+", "", clean(text))
+
+
+def normalize_brackets(text: str) -> str:
+    """Unify 文号 brackets: ``[] ［］ ﹝﹞ 【】`` become ``〔〕``."""
+    return text.translate(_BRACKETS)
+
+
+def is_page_number(line: str) -> bool:
+    """True for page-number lines of PDF text such as ``25 / 85``."""
+    return bool(_PAGE_NUMBER.match(line))
+
+
+def has_ideograph(text: str) -> bool:
+    return bool(_IDEOGRAPH.search(text))
+
+
+def display_width(text: str) -> int:
+    """Width in columns: CJK characters count 2, others 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
