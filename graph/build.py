@@ -1,0 +1,267 @@
+"""Loader records -> RDF: one named graph per source document.
+
+IRIs are ASCII and deterministic from content: a source by its SHA-256, a
+project by its source, year, parent and name, a policy document by its 文号 or
+canonical title, an organization by its normalized name. Chinese text lives in
+``@zh`` literals; money is ``xsd:decimal`` yuan with the text as written kept
+in ``pkg:amountAsWritten``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from graph.link import PolicyIndex, key_hash, link_policies, org_key
+from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Project, Target
+from ontology import ID, ORG, PKG, concept
+
+MONEY = (
+    ("total", PKG.totalFunds), ("annual", PKG.annualFunds), ("fiscal", PKG.fiscalFunds),
+    ("appropriation", PKG.appropriation), ("carry_over", PKG.carryOver), ("other", PKG.otherFunds),
+    ("initial", PKG.initialBudget), ("adjusted", PKG.adjustedBudget), ("executed", PKG.executedAmount),
+)
+DERIVED_GRAPH = ID["graph/derived"]
+
+
+def source_iri(doc: Document) -> URIRef:
+    return ID[f"source/{doc.sha256[:16]}"]
+
+
+def project_iri(doc: Document, project: Project) -> URIRef:
+    key = key_hash(doc.sha256, str(project.fiscal_year), project.parent or "", project.name,
+                   project.budget_unit or "", project.implementing_unit or "")
+    return ID[f"project/{project.fiscal_year or 'unknown'}-{key}"]
+
+
+def org_iri(name: str) -> URIRef:
+    return ID[f"org/{key_hash(org_key(name))}"]
+
+
+def policy_iri(key: str) -> URIRef:
+    return ID[f"policy/{key_hash(key)}"]
+
+
+def build_dataset(documents: Iterable[Document]) -> Dataset:
+    """The knowledge graph of ``documents``: one named graph per source document.
+
+    Policy documents and organizations cited or named in several sources are
+    one node each (``graph.link``); their describing triples are repeated in
+    each source's graph so every graph stands on its own.
+    Returns: an rdflib ``Dataset`` (default graph = union of the named graphs).
+    """
+    docs = list(documents)
+    index = link_policies(docs)
+    dataset = Dataset(default_union=True)
+    _bind(dataset)
+    for doc in docs:
+        graph = dataset.graph(source_iri(doc))
+        _bind(graph)
+        add_document(graph, doc, index)
+    return dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of a dataset in one ``Graph`` (for Turtle and the embedded store)."""
+    graph = Graph()
+    _bind(graph)
+    for g in dataset.graphs():
+        for triple in g:
+            graph.add(triple)
+    return graph
+
+
+def _bind(graph: Graph) -> None:
+    graph.bind("pkg", PKG._NS)
+    graph.bind("id", ID)
+    graph.bind("org", ORG)
+    graph.bind("prov", PROV)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("skos", SKOS)
+
+
+def add_document(graph: Graph, doc: Document, index: PolicyIndex) -> None:
+    """Add one document's triples to ``graph``."""
+    src = source_iri(doc)
+    graph.add((src, RDF.type, PKG.SourceDocument))
+    graph.add((src, RDF.type, PKG.SelfEvaluation if doc.kind == "self-evaluation" else PKG.Declaration))
+    graph.add((src, RDF.type, PROV.Entity))
+    graph.add((src, PKG.fileName, Literal(doc.file_name)))
+    graph.add((src, PKG.sha256, Literal(doc.sha256)))
+    graph.add((src, PKG.layout, Literal(doc.layout)))
+    if doc.title:
+        graph.add((src, DCTERMS.title, Literal(doc.title, lang="zh")))
+    if doc.declared_total:
+        graph.add((src, PKG.declaredTotal, _decimal(doc.declared_total.yuan)))
+    if doc.declared_project_count is not None:
+        graph.add((src, PKG.declaredProjectCount, Literal(doc.declared_project_count)))
+    for n, finding in enumerate(doc.findings, 1):
+        node = ID[f"source/{doc.sha256[:16]}/finding/{n}"]
+        graph.add((src, PKG.hasFinding, node))
+        graph.add((node, RDF.type, PKG.Finding))
+        graph.add((node, PKG.findingKind, Literal(finding.kind)))
+        graph.add((node, PKG.message, Literal(finding.message, lang="en")))
+        if finding.line is not None:
+            graph.add((node, PKG.sourceLine, Literal(finding.line)))
+    by_name = {p.name: project_iri(doc, p) for p in doc.projects if p.parent is None}
+    for project in doc.projects:
+        _add_project(graph, doc, project, by_name, index)
+
+
+def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[str, URIRef], index: PolicyIndex) -> None:
+    node = project_iri(doc, project)
+    src = source_iri(doc)
+    graph.add((node, RDF.type, PKG.Project))
+    graph.add((node, RDFS.label, Literal(project.name, lang="zh")))
+    _provenance(graph, node, src, project.line)
+    if project.fiscal_year:
+        graph.add((node, PKG.fiscalYear, Literal(str(project.fiscal_year), datatype=XSD.gYear)))
+    if project.parent and project.parent in parents:
+        graph.add((node, PKG.partOf, parents[project.parent]))
+    for prop, name in ((PKG.department, project.department), (PKG.implementingUnit, project.implementing_unit),
+                       (PKG.budgetUnit, project.budget_unit)):
+        if name:
+            graph.add((node, prop, _org(graph, name, src)))
+    if project.division:
+        division = _org(graph, project.division, src, key=f"{project.department}/{project.division}")
+        graph.add((node, PKG.division, division))
+        if project.department:
+            graph.add((division, ORG.subOrganizationOf, org_iri(project.department)))
+    for prop, value in ((PKG.nature, project.nature), (PKG.category, project.category), (PKG.overview, project.overview),
+                        (PKG.overallGoal, project.overall_goal), (PKG.annualGoal, project.annual_goal),
+                        (PKG.achievedResult, project.achieved)):
+        if value:
+            graph.add((node, prop, Literal(value, lang="zh")))
+    if project.heading:
+        graph.add((node, SKOS.altLabel, Literal(project.heading, lang="zh")))
+    if project.start_date:
+        graph.add((node, PKG.startDate, Literal(project.start_date)))
+    if project.end_date:
+        graph.add((node, PKG.endDate, Literal(project.end_date)))
+    if project.total_score is not None:
+        graph.add((node, PKG.totalScore, _decimal(project.total_score)))
+    _add_funds(graph, node, project.funds)
+    for n, citation in enumerate(project.citations, 1):
+        _add_citation(graph, node, src, n, citation, index)
+    for n, indicator in enumerate(project.indicators, 1):
+        _add_indicator(graph, node, src, n, indicator)
+    for n, line in enumerate(project.budget_lines, 1):
+        _add_budget_line(graph, node, src, n, line)
+
+
+def _add_funds(graph: Graph, node: URIRef, funds: Funds) -> None:
+    for field_name, prop in MONEY:
+        amount: Amount | None = getattr(funds, field_name)
+        if amount is not None:
+            graph.add((node, prop, _decimal(amount.yuan)))
+            note = URIRef(f"{node}/amount/{field_name}")
+            graph.add((node, PKG.amountAsWritten, note))
+            graph.add((note, RDF.value, _decimal(amount.yuan)))
+            graph.add((note, RDFS.label, Literal(amount.text)))
+            graph.add((note, PKG.writtenFor, prop))
+            graph.add((note, PKG.sourceLine, Literal(amount.line)))
+    for prop, number in ((PKG.executionRate, funds.execution_rate), (PKG.fundsWeight, funds.weight),
+                         (PKG.fundsScore, funds.score)):
+        if number is not None:
+            graph.add((node, prop, _decimal(number)))
+
+
+def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: Citation, index: PolicyIndex) -> None:
+    policy = index.node_of(citation)
+    doc_node = policy_iri(policy.key)
+    graph.add((doc_node, RDF.type, PKG.PolicyDocument))
+    graph.add((doc_node, PROV.wasDerivedFrom, src))
+    if policy.title:
+        graph.add((doc_node, DCTERMS.title, Literal(policy.title, lang="zh")))
+        graph.add((doc_node, RDFS.label, Literal(policy.title, lang="zh")))
+    elif policy.doc_number:
+        graph.add((doc_node, RDFS.label, Literal(policy.doc_number, lang="zh")))
+    for title in policy.titles:
+        if title != policy.title:
+            graph.add((doc_node, SKOS.altLabel, Literal(title, lang="zh")))
+    if policy.doc_number:
+        graph.add((doc_node, PKG.docNumber, Literal(policy.doc_number)))
+    if policy.issuer:
+        graph.add((doc_node, PKG.issuer, _org(graph, policy.issuer, src)))
+    graph.add((project, PKG.cites, doc_node))
+    if citation.legal_basis:
+        graph.add((project, PKG.justifiedBy, doc_node))
+    mention = URIRef(f"{project}/citation/{n}")
+    graph.add((project, PKG.hasCitation, mention))
+    graph.add((mention, RDF.type, PKG.Citation))
+    graph.add((mention, PKG.citedDocument, doc_node))
+    graph.add((mention, PKG.inLegalBasis, Literal(citation.legal_basis)))
+    graph.add((mention, PKG.textAsWritten, Literal(citation.text, lang="zh")))
+    _provenance(graph, mention, src, citation.line)
+
+
+def _add_indicator(graph: Graph, project: URIRef, src: URIRef, n: int, indicator: Indicator) -> None:
+    node = URIRef(f"{project}/indicator/{n}")
+    graph.add((project, PKG.hasIndicator, node))
+    graph.add((node, RDF.type, PKG.Indicator))
+    graph.add((node, RDFS.label, Literal(indicator.name, lang="zh")))
+    _provenance(graph, node, src, indicator.line)
+    for prop, label in ((PKG.level1, indicator.level1), (PKG.level2, indicator.level2)):
+        iri = concept(label) if label else None
+        if iri is not None:
+            graph.add((node, prop, iri))
+    _target(graph, node, indicator.target, PKG.targetText, PKG.targetValue, with_comparator=True)
+    _target(graph, node, indicator.actual, PKG.actualText, PKG.actualValue, with_comparator=False)
+    for prop, number in ((PKG.weight, indicator.weight), (PKG.score, indicator.score)):
+        if number is not None:
+            graph.add((node, prop, _decimal(number)))
+    if indicator.deviation_note:
+        graph.add((node, PKG.deviationNote, Literal(indicator.deviation_note, lang="zh")))
+
+
+def _target(graph: Graph, node: URIRef, target: Target | None, text_prop: URIRef, value_prop: URIRef,
+            *, with_comparator: bool) -> None:
+    if target is None:
+        return
+    graph.add((node, text_prop, Literal(target.text, lang="zh")))
+    if target.value is not None:
+        graph.add((node, value_prop, _decimal(target.value)))
+    if with_comparator and target.comparator:
+        graph.add((node, PKG.comparator, Literal(target.comparator)))
+    if with_comparator and target.unit:
+        graph.add((node, PKG.unit, Literal(target.unit, lang="zh")))
+
+
+def _add_budget_line(graph: Graph, project: URIRef, src: URIRef, n: int, line: BudgetLine) -> None:
+    node = URIRef(f"{project}/budget/{n}")
+    graph.add((project, PKG.hasBudgetLine, node))
+    graph.add((node, RDF.type, PKG.BudgetLine))
+    graph.add((node, RDFS.label, Literal(line.label, lang="zh")))
+    _provenance(graph, node, src, line.line)
+    if line.amount is not None:
+        graph.add((node, PKG.amount, _decimal(line.amount.yuan)))
+    if line.quantity is not None:
+        graph.add((node, PKG.quantity, _decimal(line.quantity)))
+    if line.quantity_unit:
+        graph.add((node, PKG.quantityUnit, Literal(line.quantity_unit, lang="zh")))
+    if line.unit_price is not None:
+        graph.add((node, PKG.unitPrice, _decimal(line.unit_price.yuan)))
+
+
+def _org(graph: Graph, name: str, src: URIRef, key: str | None = None) -> URIRef:
+    node = ID[f"org/{key_hash(org_key(key or name))}"] if key else org_iri(name)
+    graph.add((node, RDF.type, ORG.Organization))
+    label = org_key(name)
+    graph.add((node, RDFS.label, Literal(label, lang="zh")))
+    if label != name:
+        graph.add((node, SKOS.altLabel, Literal(name, lang="zh")))
+    graph.add((node, PROV.wasDerivedFrom, src))
+    return node
+
+
+def _provenance(graph: Graph, node: URIRef, src: URIRef, line: int | None) -> None:
+    graph.add((node, PROV.wasDerivedFrom, src))
+    if line:
+        graph.add((node, PKG.sourceLine, Literal(line)))
+
+
+def _decimal(value: Decimal) -> Literal:
+    return Literal(value, datatype=XSD.decimal)

@@ -1,0 +1,152 @@
+"""The policykg vocabulary: namespace objects, the indicator framework, and the Turtle files.
+
+``PKG`` is a ``DefinedNamespace`` with ``_fail = True``: a misspelt term
+(``PKG.fiscalYaer``) fails at import time instead of in a query that silently
+returns nothing. ``ID`` is the namespace of data IRIs. The OWL ontology, the
+SKOS indicator framework and the SHACL shapes are Turtle files next to this
+module (``ontology_path``).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ID = Namespace("https://w3id.org/policykg/id/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+class PKG(DefinedNamespace):
+    """Terms of ``https://w3id.org/policykg#`` (see ARCHITECTURE.md, vocabulary contract)."""
+
+    _NS = Namespace("https://w3id.org/policykg#")
+    _fail = True
+
+    # classes
+    Project: URIRef
+    PolicyDocument: URIRef
+    Indicator: URIRef
+    SourceDocument: URIRef
+    Declaration: URIRef  # a 绩效目标申报表
+    SelfEvaluation: URIRef  # a 绩效自评表
+    Place: URIRef
+    BudgetLine: URIRef
+    Citation: URIRef  # one mention of a policy document in a project's text
+    Finding: URIRef  # something a document says that was not understood or does not add up
+    IndicatorFramework: URIRef  # the SKOS concept scheme of 一级/二级指标
+
+    # project
+    fiscalYear: URIRef
+    department: URIRef
+    implementingUnit: URIRef
+    budgetUnit: URIRef
+    division: URIRef
+    partOf: URIRef
+    nature: URIRef
+    category: URIRef
+    overview: URIRef
+    overallGoal: URIRef
+    annualGoal: URIRef
+    achievedResult: URIRef
+    totalScore: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    continues: URIRef
+    mentionsPlace: URIRef
+    mentionsOrganization: URIRef
+
+    # money (always yuan, xsd:decimal) and the text as written
+    totalFunds: URIRef
+    annualFunds: URIRef
+    fiscalFunds: URIRef
+    appropriation: URIRef
+    carryOver: URIRef
+    otherFunds: URIRef
+    initialBudget: URIRef
+    adjustedBudget: URIRef
+    executedAmount: URIRef
+    executionRate: URIRef
+    fundsWeight: URIRef
+    fundsScore: URIRef
+    amountAsWritten: URIRef
+    writtenFor: URIRef
+
+    # citations and policy documents
+    justifiedBy: URIRef
+    cites: URIRef
+    hasCitation: URIRef
+    citedDocument: URIRef
+    inLegalBasis: URIRef
+    textAsWritten: URIRef
+    docNumber: URIRef
+    issuer: URIRef
+
+    # indicators
+    hasIndicator: URIRef
+    level1: URIRef
+    level2: URIRef
+    targetText: URIRef
+    comparator: URIRef
+    targetValue: URIRef
+    unit: URIRef
+    actualText: URIRef
+    actualValue: URIRef
+    weight: URIRef
+    score: URIRef
+    deviationNote: URIRef
+
+    # budget lines
+    hasBudgetLine: URIRef
+    amount: URIRef
+    quantity: URIRef
+    quantityUnit: URIRef
+    unitPrice: URIRef
+
+    # provenance and source documents
+    sourceLine: URIRef
+    fileName: URIRef
+    sha256: URIRef
+    layout: URIRef
+    declaredTotal: URIRef
+    declaredProjectCount: URIRef
+    hasFinding: URIRef
+    findingKind: URIRef
+    message: URIRef
+
+
+# 一级/二级 indicator labels -> concept IRIs of the SKOS scheme pkg:IndicatorFramework
+# (ontology/indicator_framework.ttl holds the labels and the broader/narrower structure).
+INDICATOR_CONCEPTS: dict[str, str] = {
+    "产出指标": "output",
+    "效益指标": "outcome",
+    "满意度指标": "satisfaction",
+    "成本指标": "cost",
+    "数量指标": "quantity",
+    "质量指标": "quality",
+    "时效指标": "timeliness",
+    "经济成本指标": "economic-cost",
+    "社会成本指标": "social-cost",
+    "生态环境成本指标": "environmental-cost",
+    "经济效益指标": "economic-benefit",
+    "社会效益指标": "social-benefit",
+    "生态效益指标": "ecological-benefit",
+    "可持续影响指标": "sustainability",
+    "服务对象满意度指标": "beneficiary-satisfaction",
+}
+
+
+def concept(label: str) -> URIRef | None:
+    """The SKOS concept of an indicator level label, ``None`` for an unknown label."""
+    slug = INDICATOR_CONCEPTS.get(label)
+    return URIRef(f"https://w3id.org/policykg/framework/{slug}") if slug else None
+
+
+def ontology_path(name: str) -> Path:
+    """Path of a Turtle file shipped in this package (``policykg.ttl``, ``shapes.ttl`` …)."""
+    return Path(str(resources.files("ontology").joinpath(name)))
