@@ -1,0 +1,29 @@
+# `make demo` runs the main job on the seeds; `make test` runs every check.
+# Both work on a fresh machine with Python 3.11: the venv is created when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/policykg build seeds --out out
+	$(BIN)/policykg view --graph out/graph.ttl --out out/graph.html
+	$(BIN)/policykg query policy-projects-money --graph out/graph.ttl
+	@echo "graph: out/graph.ttl (also out/graph.trig, out/graph.nt); view: out/graph.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check loaders graph ontology tests
+
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf out .pytest_cache
