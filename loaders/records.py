@@ -60,6 +60,16 @@ class Citation:
     line: int
     legal_basis: bool  # True when it stands in 立项依据 (legal basis)
     text: str  # the mention as written (normalized spacing)
+    quote: str | None = None  # the requirement quoted from it ("《建设方案》指出要：“……”")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place or organization named in a project's text."""
+
+    kind: str  # "place" or "organization"
+    name: str  # as written, normalized (上交所, 九城市, 毕马威中国)
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +141,7 @@ class Project:
     citations: tuple[Citation, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     budget_lines: tuple[BudgetLine, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
