@@ -41,6 +41,10 @@ def org_iri(name: str) -> URIRef:
     return ID[f"org/{key_hash(org_key(name))}"]
 
 
+def place_iri(name: str) -> URIRef:
+    return ID[f"place/{key_hash(name)}"]
+
+
 def policy_iri(key: str) -> URIRef:
     return ID[f"policy/{key_hash(key)}"]
 
@@ -141,6 +145,8 @@ def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[st
         graph.add((node, PKG.startDate, Literal(project.start_date)))
     if project.end_date:
         graph.add((node, PKG.endDate, Literal(project.end_date)))
+    if project.period:
+        graph.add((node, PKG.implementationPeriod, Literal(project.period, lang="zh")))
     if project.total_score is not None:
         graph.add((node, PKG.totalScore, _decimal(project.total_score)))
     _add_funds(graph, node, project.funds)
@@ -150,6 +156,21 @@ def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[st
         _add_indicator(graph, node, src, n, indicator)
     for n, line in enumerate(project.budget_lines, 1):
         _add_budget_line(graph, node, src, n, line)
+    for mention in project.mentions:
+        name = mention.canonical or mention.name
+        if mention.kind == "place":
+            place = place_iri(name)
+            graph.add((place, RDF.type, PKG.Place))
+            graph.add((place, RDFS.label, Literal(name, lang="zh")))
+            if mention.name != name:
+                graph.add((place, SKOS.altLabel, Literal(mention.name, lang="zh")))
+            graph.add((place, PROV.wasDerivedFrom, src))
+            graph.add((node, PKG.mentionsPlace, place))
+        else:
+            org = _org(graph, name, src)
+            if mention.name != name:
+                graph.add((org, SKOS.altLabel, Literal(mention.name, lang="zh")))
+            graph.add((node, PKG.mentionsOrganization, org))
 
 
 def _add_funds(graph: Graph, node: URIRef, funds: Funds) -> None:
@@ -195,6 +216,8 @@ def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: 
     graph.add((mention, PKG.citedDocument, doc_node))
     graph.add((mention, PKG.inLegalBasis, Literal(citation.legal_basis)))
     graph.add((mention, PKG.textAsWritten, Literal(citation.text, lang="zh")))
+    if citation.quote:
+        graph.add((mention, PKG.quote, Literal(citation.quote, lang="zh")))
     _provenance(graph, mention, src, citation.line)
 
 

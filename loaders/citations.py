@@ -24,6 +24,8 @@ _DOCNUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,12})\s*[〔\[【﹝(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】﹞)）]"
     r"\s*(?P<mid>[\u4e00-\u9fff]{0,3}?)\s*第?\s*(?P<num>\d{1,4})\s*号"
 )
+# "《建设方案》指出要：“……”", "《…》要求，“……”、“……”": the requirement a document quotes from a policy.
+_QUOTE_LEAD = re.compile(r"^[)）]?\s*(?:的明确要求。)?\s*(?:指出|要求|提出|明确要求|明确|规定|强调)[^“”\"《》。]{0,16}?[“\"]")
 # Words that end the text before a 文号 prefix when the prefix is not in the table.
 _BOUNDARY = re.compile(r".*[和及与据照的为了在即由、对按]")
 
@@ -116,18 +118,42 @@ def find_citations(span: TextSpan, *, legal_basis: bool) -> list[Citation]:
             if i not in used and re.fullmatch(r"\s*[(（]?\s*", gap):
                 paired = (i, end, number)
                 break
+        end = paired[1] if paired else t.end()
+        quote = _quote(text, end)
         if paired:
             used.add(paired[0])
             written = text[t.start():paired[1]]
-            citations.append(Citation(title, paired[2], span.line_at(t.start()), legal_basis, written))
+            citations.append(Citation(title, paired[2], span.line_at(t.start()), legal_basis, written, quote))
         else:
-            citations.append(Citation(title, None, span.line_at(t.start()), legal_basis, t.group(0)))
+            citations.append(Citation(title, None, span.line_at(t.start()), legal_basis, t.group(0), quote))
     for i, (start, end, number) in enumerate(numbers):
         if i in used or _inside_title(text, start):
             continue
         citations.append(Citation(None, number, span.line_at(start), legal_basis, text[start:end]))
     citations.sort(key=lambda c: (c.line, text.find(c.text)))
     return citations
+
+
+def _quote(text: str, end: int) -> str | None:
+    """The requirement quoted right after a citation, quotes joined with "、"; ``None`` if there is none.
+
+    Handles “…” and the plain "…" of OCR text, and several quotes in a row (“…”、“…”).
+    """
+    lead = _QUOTE_LEAD.match(text[end:end + 40])
+    if not lead:
+        return None
+    position = end + lead.end() - 1
+    parts = []
+    while True:
+        m = re.compile(r"[“\"](?P<q>[^“”\"]*)[”\"]").match(text, position)
+        if not m:
+            break
+        parts.append(m.group("q").strip())
+        gap = re.compile(r"\s*[、，,和及]\s*(?=[“\"])").match(text, m.end())
+        if not gap:
+            break
+        position = gap.end()
+    return "、".join(p for p in parts if p) or None
 
 
 def _inside_title(text: str, offset: int) -> bool:

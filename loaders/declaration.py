@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from loaders.amounts import amounts_in_text
+from loaders.budget import budget_lines as budget_lines_of
 from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
+from loaders.mentions import find_mentions
 from loaders.narrative import Narrative, cn_number
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.text import Source, clean
@@ -68,6 +70,7 @@ class Form:
     citations: list[Citation] = field(default_factory=list)
     overall_goal: str | None = None
     annual_goal: str | None = None
+    text_lines: list[tuple[int, str]] = field(default_factory=list)  # goal text, for mentions
 
     def value(self, name: str) -> str | None:
         values = self.fields.get(name)
@@ -143,7 +146,7 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
     end = parse_date(form.value("end") or "") if form else None
     period_start, period_end = _period(narrative)
     citations = _narrative_citations(narrative) + (form.citations if form else [])
-    budget_lines = _quoted_budget_lines(narrative) if narrative else []
+    budget_lines = (_quoted_budget_lines(narrative) or budget_lines_of(narrative.section("年度预算安排"))) if narrative else []
     children = _children(narrative, budget_lines, ctx, findings)
     project = Project(
         name=name,
@@ -158,6 +161,7 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
         category=form.value("category") if form else None,
         start_date=start or period_start,
         end_date=end or period_end,
+        period=_section_text(narrative, "实施周期"),
         funds=form.funds if form else Funds(),
         overview=_section_text(narrative, "项目概述"),
         overall_goal=form.overall_goal if form else None,
@@ -166,6 +170,7 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
         citations=tuple(citations),
         indicators=tuple(form.indicators) if form else (),
         budget_lines=tuple(b for b in budget_lines if not any(b.label.startswith(c.heading or "\0") for c in children)),
+        mentions=tuple(find_mentions(_narrative_lines(narrative) + (form.text_lines if form else []))),
     )
     subprojects = [_subproject(child, project, budget_lines, ctx, findings) for child in children]
     _check_children(project, subprojects, narrative, path, findings)
@@ -194,7 +199,8 @@ def _children(narrative: Narrative | None, budget_lines: list[BudgetLine], ctx: 
 def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine], ctx: Context,
                 findings: list[Finding]) -> Project:
     path = ctx.source.path
-    own_lines = tuple(b for b in budget_lines if b.label.split("-", 1)[0] == child.heading)
+    own_lines = tuple(b for b in budget_lines if b.label.split("-", 1)[0] == child.heading) or tuple(
+        budget_lines_of(child.section("年度预算安排")))
     amount = child.heading_amount
     if amount is not None:
         _check_heading_amount(child, amount, path, findings)
@@ -218,10 +224,12 @@ def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine
         division=_division(child),
         start_date=start,
         end_date=end,
+        period=_section_text(child, "实施周期"),
         funds=Funds(annual=amount),
         overview=_section_text(child, "项目概述"),
         citations=tuple(_narrative_citations(child)),
         budget_lines=own_lines,
+        mentions=tuple(find_mentions(_narrative_lines(child))),
     )
 
 
@@ -239,6 +247,12 @@ def _check_children(project: Project, subprojects: list[Project], narrative: Nar
                 "inconsistent", project.line,
                 f"{path}:{project.line}: sub-projects of {project.name} add up to {sum(amounts, Decimal(0))} yuan, "
                 f"the form says {project.funds.annual.yuan}"))
+
+
+def _narrative_lines(narrative: Narrative | None) -> list[tuple[int, str]]:
+    if narrative is None:
+        return []
+    return narrative.preamble + [pair for lines in narrative.sections.values() for pair in lines]
 
 
 def _section_text(narrative: Narrative | None, name: str) -> str | None:

@@ -159,6 +159,7 @@ def _read_form(region: list[tuple[int, str]], raw: list[tuple[int, str]], path: 
         citations=citations,
         overall_goal=overall,
         annual_goal=annual,
+        text_lines=[(ln, clean(t)) for ln, t in goal_lines],
     )
     return form, used, findings
 

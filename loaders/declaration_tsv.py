@@ -202,6 +202,7 @@ def _read_form(region: list[tuple[int, str]], path: str, known_names: list[str],
         citations=find_citations(join_lines([(ln, clean(t)) for ln, t in goal_lines]), legal_basis=False),
         overall_goal=overall,
         annual_goal=annual,
+        text_lines=[(ln, clean(t)) for ln, t in goal_lines] if understood else [],
     )
     return form, used
 

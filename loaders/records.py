@@ -70,6 +70,7 @@ class Mention:
     kind: str  # "place" or "organization"
     name: str  # as written, normalized (上交所, 九城市, 毕马威中国)
     line: int
+    canonical: str | None = None  # the name the pattern data gives it (上交所 -> 上海证券交易所)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ class Project:
     category: str | None = None  # 项目类别
     start_date: date | None = None
     end_date: date | None = None
+    period: str | None = None  # 实施周期 as written ("2023 年 1 月至 2023 年 12 月")
     funds: Funds = field(default_factory=Funds)
     overview: str | None = None
     overall_goal: str | None = None

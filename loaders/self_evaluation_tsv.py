@@ -19,6 +19,7 @@ from loaders.cells import Row, noisy_amount, split_row, squash_cell
 from loaders.citations import find_citations, join_lines
 from loaders.declaration import Preamble, document
 from loaders.indicator_cells import parse_indicator_cells
+from loaders.mentions import find_mentions
 from loaders.records import Amount, Citation, Document, Finding, Funds, Project
 from loaders.text import Source, clean, is_page_number
 
@@ -140,6 +141,7 @@ def _read_form(block: list[Row], path: str, findings: list[Finding]) -> tuple[Pr
         citations=tuple(citations),
         indicators=tuple(parse.indicators),
         total_score=total_score,
+        mentions=tuple(find_mentions(goal_lines + achieved_lines)),
     )
     return project, used
 

@@ -57,6 +57,7 @@ class PKG(DefinedNamespace):
     totalScore: URIRef
     startDate: URIRef
     endDate: URIRef
+    implementationPeriod: URIRef
     continues: URIRef
     mentionsPlace: URIRef
     mentionsOrganization: URIRef
@@ -84,6 +85,7 @@ class PKG(DefinedNamespace):
     citedDocument: URIRef
     inLegalBasis: URIRef
     textAsWritten: URIRef
+    quote: URIRef
     docNumber: URIRef
     issuer: URIRef
 
