@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from graph import pipeline, queries, store, views
+from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
 
 app = typer.Typer(help="Chinese budget performance documents -> an RDF knowledge graph of projects, "
@@ -59,18 +60,50 @@ def build(
     except PolicyKGError as exc:
         raise _fail(exc) from None
     table = RichTable(title="policykg build")
-    for column in ("document", "layout", "projects", "lines understood", "findings"):
+    for column in ("document", "layout", "projects", "lines → facts", "not understood", "problems"):
         table.add_column(column)
     for doc in report.documents:
-        table.add_row(doc.file_name, doc.layout, str(len(doc.projects)),
-                      f"{len(doc.covered_lines)}/{len(doc.text_lines)}", str(len(doc.findings)))
+        cov = coverage(doc)
+        table.add_row(doc.file_name, doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
+                      str(len(cov.unexplained)), str(len(cov.problems)))
     err.print(table)
+    for doc in report.documents:
+        _print_findings(doc, limit=10)
     for e in report.errors:
         _error(e.message)
     err.print(f"{report.projects} projects, {report.triples} triples")
     for _fmt, path in report.outputs.items():
         out.print(f"wrote {path}")
     if report.errors:
+        raise typer.Exit(1)
+
+
+def _print_findings(doc: Document, limit: int | None = None) -> None:
+    """Lines not understood and the document's own contradictions, on stderr."""
+    report = coverage(doc)
+    shown = list(report.problems) + list(report.unexplained)
+    for finding in shown[:limit]:
+        style = "yellow" if finding.kind != "unexplained" else "dim"
+        err.print(Text(f"{finding.kind}: ", style=style) + Text(finding.message + (f"  «{finding.text[:60]}»" if finding.text else "")))
+    if limit is not None and len(shown) > limit:
+        err.print(f"… and {len(shown) - limit} more in {doc.file_name}; see `policykg coverage {doc.path}`")
+
+
+@app.command("coverage")
+def coverage_command(
+    sources: Annotated[list[Path], typer.Argument(help="Document files or folders (default: seeds)")] = None,  # type: ignore[assignment]
+) -> None:
+    """Per document: how many lines became facts, and every line that could not be explained."""
+    documents, errors = load_many(list(sources or [Path("seeds")]))
+    for doc in documents:
+        report = coverage(doc)
+        out.print(f"{doc.file_name}: {report.understood}/{report.text_lines} lines became facts ({report.ratio:.1%}); "
+                  f"{len(report.unexplained)} lines or cells not understood; {len(report.problems)} problems")
+        for finding in report.problems + report.unexplained:
+            out.print(Text(f"  {finding.kind}: {finding.message}" + (f"  «{finding.text}»" if finding.text else "")))
+    for e in errors:
+        _error(e.message)
+    if errors:
         raise typer.Exit(1)
 
 

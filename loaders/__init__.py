@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import LayoutError, PolicyKGError, SourceError
-from loaders.records import Document
+from loaders.records import Document, Finding
 from loaders.registry import LAYOUTS, loader
 from loaders.registry import detect as _detect
 from loaders.text import Source, read_source
 
-__all__ = ["LAYOUTS", "Document", "LoadError", "detect", "load", "load_many", "load_source", "source_files"]
+__all__ = ["LAYOUTS", "Coverage", "Document", "LoadError", "coverage", "detect", "load", "load_many", "load_source",
+           "source_files"]
 
 SUFFIXES = (".txt", ".tsv", ".text")
 
@@ -32,6 +33,32 @@ class LoadError:
 
     path: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of a document became facts, and what could not be explained."""
+
+    file_name: str
+    text_lines: int  # lines holding any text
+    understood: int  # of those, lines that became facts or structure
+    unexplained: tuple[Finding, ...]  # one finding per line not understood, with its text
+    problems: tuple[Finding, ...]  # the document contradicts itself, or a part is missing
+
+    @property
+    def ratio(self) -> float:
+        return self.understood / self.text_lines if self.text_lines else 1.0
+
+
+def coverage(document: Document) -> Coverage:
+    """The coverage of one loaded document (1-based lines in the findings)."""
+    return Coverage(
+        file_name=document.file_name,
+        text_lines=len(document.text_lines),
+        understood=len(document.covered_lines),
+        unexplained=tuple(f for f in document.findings if f.kind == "unexplained"),
+        problems=tuple(f for f in document.findings if f.kind != "unexplained"),
+    )
 
 
 def detect(path: str | Path) -> tuple[str, str]:

@@ -88,7 +88,8 @@ def segments(row: Row) -> list[tuple[str, str]]:
             out.append(("text", squashed[:embedded.start()]))
             out.append(("label", cell_label(embedded.group(1)) or ""))
             continue
-        if squashed in _LABEL_REST:
+        if squashed in _LABEL_REST or re.fullmatch(r".?目资金|项目资金|\(*元\)?|\(\)", squashed):
+            # pieces of the vertical "项目资金（元）" header cell
             out.append(("rest", squashed))
             continue
         out.append(("text", squashed))

@@ -136,9 +136,17 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
     path = ctx.source.path
     name = (form.value("name") if form else None) or (narrative.heading if narrative else None)
     if not name:
-        line = form.line if form else (narrative.heading_line if narrative else None)
-        findings.append(Finding("missing", line, f"{path}:{line}: a project without a name is skipped"))
+        line = form.line if form else (narrative.start_line if narrative else None)
+        what = "form" if form else "narrative (项目经费情况说明)"
+        findings.append(Finding("missing", line, f"{path}:{line}: a {what} without a project name "
+                                f"(项目名称) is skipped; the document may be cut off here"))
         return []
+    if narrative is not None and form is None:
+        findings.append(Finding("missing", narrative.start_line, f"{path}:{narrative.start_line}: the narrative of "
+                                f"{name} has no form (财政项目支出绩效目标申报表) after it; the document may be cut off"))
+    if form is not None and not form.indicators:
+        findings.append(Finding("missing", form.line, f"{path}:{form.line}: the form of {name} has no indicator "
+                                f"rows (三级指标); the form may be cut off"))
     year = (form.fiscal_year if form else None) or ctx.preamble.fiscal_year
     department = (form.value("department") if form else None) or ctx.preamble.department
     unit = form.value("implementing_unit") if form else None

@@ -62,6 +62,9 @@ def load(source: Source) -> Document:
     raw = {i + 1: line for i, line in enumerate(source.lines)}
     covered = {i + 1 for i, line in enumerate(source.lines) if is_page_number(line)}
     findings: list[Finding] = []
+    if source.truncated:
+        findings.append(Finding("missing", len(source.lines), f"{source.path}:{len(source.lines)}: the file ends "
+                                f"inside a character; it was cut off"))
     first = next((k for k, (_, t) in enumerate(items) if _is_start(items, k)), len(items))
     pre = parse_preamble(items[:first])
     covered |= pre.covered

@@ -51,6 +51,9 @@ def load(source: Source) -> Document:
     """
     lines = [(i + 1, raw) for i, raw in enumerate(source.lines) if raw.strip() and not is_page_number(raw)]
     findings: list[Finding] = []
+    if source.truncated:
+        findings.append(Finding("missing", len(source.lines), f"{source.path}:{len(source.lines)}: the file ends "
+                                f"inside a character; it was cut off"))
     covered: set[int] = set()
     first = next((k for k, (_, raw) in enumerate(lines) if _form_title(raw) or
                   ("\t" not in raw and starts_narrative(clean(raw)))), len(lines))

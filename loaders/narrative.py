@@ -54,6 +54,7 @@ class Narrative:
 
     heading: str | None = None
     heading_line: int | None = None
+    start_line: int | None = None  # first line of the narrative
     heading_amount: Amount | None = None
     declared_children: int | None = None
     sections: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
@@ -85,7 +86,7 @@ def parse_narrative(lines: list[tuple[int, str]]) -> tuple[Narrative, set[int]]:
     Returns: the tree and the set of lines it used as structure (headings);
     section text lines are kept in the tree for the caller to interpret.
     """
-    root = Narrative()
+    root = Narrative(start_line=lines[0][0] if lines else None)
     used: set[int] = set()
     current = root
     section: str | None = None

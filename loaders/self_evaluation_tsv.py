@@ -47,6 +47,9 @@ def load(source: Source) -> Document:
     rows = [split_row(i + 1, raw) for i, raw in enumerate(source.lines) if raw.strip() and not is_page_number(raw)]
     starts = [k for k, r in enumerate(rows) if _TITLE.search(r.squashed)]
     findings: list[Finding] = []
+    if source.truncated:
+        findings.append(Finding("missing", len(source.lines), f"{source.path}:{len(source.lines)}: the file ends "
+                                f"inside a character; it was cut off"))
     covered: set[int] = set()
     projects: list[Project] = []
     for k, start in enumerate(starts):

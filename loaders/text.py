@@ -32,6 +32,7 @@ class Source:
     lines: tuple[str, ...]
     sha256: str
     encoding: str
+    truncated: bool = False  # the file ends inside a character (cut off)
 
     @property
     def file_name(self) -> str:
@@ -67,20 +68,7 @@ def decode_source(path: str, data: bytes) -> Source:
     if b"\x00" in data[:65536]:
         offset = data.index(b"\x00")
         raise SourceError(path, f"binary file (NUL byte at offset {offset}); expected the text of a form")
-    text: str | None = None
-    encoding = "utf-8"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-            encoding = "gb18030"
-        except UnicodeDecodeError:
-            bad = data[utf8_error.start]
-            raise SourceError(
-                path,
-                f"not UTF-8 or GB18030 (byte 0x{bad:02x} at offset {utf8_error.start}); convert it to UTF-8",
-            ) from None
+    text, encoding, truncated = _decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Source(
         path=path,
@@ -88,7 +76,26 @@ def decode_source(path: str, data: bytes) -> Source:
         lines=tuple(text.split("\n")),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
+        truncated=truncated,
     )
+
+
+def _decode(path: str, data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, cut inside the last character)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8", False
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+            # The file was cut inside its last character: read what is there, and say so.
+            return data[:error.start].decode("utf-8-sig"), "utf-8", True
+        utf8_error = error
+    try:
+        return data.decode("gb18030"), "gb18030", False
+    except UnicodeDecodeError:
+        bad = data[utf8_error.start]
+        raise SourceError(
+            path, f"not UTF-8 or GB18030 (byte 0x{bad:02x} at offset {utf8_error.start}); convert it to UTF-8"
+        ) from None
 
 
 def clean(text: str) -> str:
