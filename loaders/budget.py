@@ -165,3 +165,58 @@ def _item(part: str, span: TextSpan, offset: int) -> BudgetLine | None:
     return BudgetLine(label=label, amount=Amount(amount.yuan, amount.text, line), line=line, quantity=quantity,
                       quantity_unit=quantity_unit,
                       unit_price=Amount(unit_price.yuan, unit_price.text, line) if unit_price else None)
+
+
+_YEAR_COLUMN = re.compile(r"^(?P<year>\d{4})年(?:计划|预算)?(?:\((?P<unit>万元|元)\))?$")
+_TOTAL_COLUMN = re.compile(r"^(?:合计|小计|总计)(?:\((?P<unit>万元|元)\))?$")
+_UNIT_CELL = re.compile(r"^\((?P<unit>万元|元)\)$")
+_NUMBERS = re.compile(r"(?:^|\s|(?<=[\u4e00-\u9fff)）]))(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)+)$")
+
+
+def year_plan(lines: list[tuple[int, str]], year: int) -> tuple[list[BudgetLine], Amount | None]:
+    """A multi-year budget table in 年度预算安排: columns ``2021年计划（万元）`` … ``合计``.
+
+    Returns: the rows' amounts in the column of ``year`` (yuan; the column
+    header's unit applies) and the 合计 row's amount for that year, or
+    ([], None) when the section has no such table or no column for ``year``.
+    """
+    columns: list[tuple[str, str]] = []  # (year or "total", unit)
+    items: list[BudgetLine] = []
+    total: Amount | None = None
+    label: list[str] = []
+    for line, text in lines:
+        squashed = re.sub(r"\s+", "", text)
+        if m := _YEAR_COLUMN.match(squashed):
+            columns.append((m.group("year"), m.group("unit") or "万元"))
+            continue
+        if (m := _TOTAL_COLUMN.match(squashed)) and not _NUMBERS.search(text):
+            columns.append(("total", m.group("unit") or "万元"))
+            continue
+        if (m := _UNIT_CELL.match(squashed)) and columns:
+            columns[-1] = (columns[-1][0], m.group("unit"))
+            continue
+        numbers = _NUMBERS.search(text)
+        if not numbers or not columns:
+            if not re.fullmatch(r"\d{1,2}|序号|费用名称|序号费用名称", squashed):
+                label.append(squashed)
+            continue
+        values = numbers.group("nums").split()
+        if len(values) != len(columns) or str(year) not in [c for c, _ in columns]:
+            label = []
+            continue
+        index = [c for c, _ in columns].index(str(year))
+        unit = columns[index][1]
+        name = re.sub(r"^\d{1,2}", "", "".join(label) + re.sub(r"\s+", "", text[:numbers.start()])).strip()
+        amount = Amount(_to_yuan(values[index], unit), f"{values[index]}{unit}", line)
+        if _TOTAL_COLUMN.match(re.sub(r"\(.*\)$", "", name)) or name.startswith(("合计", "总计")):
+            total = amount
+        else:
+            items.append(BudgetLine(label=name, amount=amount, line=line))
+        label = []
+    return items, total
+
+
+def _to_yuan(value: str, unit: str) -> Decimal:
+    from loaders.amounts import to_yuan
+
+    return to_yuan(Decimal(value), unit)

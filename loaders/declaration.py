@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from loaders.amounts import amounts_in_text
 from loaders.budget import budget_lines as budget_lines_of
+from loaders.budget import year_plan
 from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
 from loaders.mentions import find_mentions
@@ -214,6 +215,10 @@ def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine
         _check_heading_amount(child, amount, path, findings)
     else:
         amount = _stated_budget(child)
+    if amount is None and parent.fiscal_year:
+        plan_lines, plan_total = year_plan(child.section_lines("年度预算安排"), parent.fiscal_year)
+        if plan_total is not None:
+            amount, own_lines = plan_total, tuple(plan_lines) or own_lines
     if amount is None and own_lines:
         total = sum((b.amount.yuan for b in own_lines if b.amount), Decimal(0))
         amount = Amount(total, " + ".join(b.amount.text for b in own_lines if b.amount), own_lines[0].line)
