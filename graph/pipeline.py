@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class BuildReport:
         return sum(len(d.projects) for d in self.documents)
 
 
-def build(sources: list[str | Path], out_dir: str | Path | None = None,
+def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
           progress: Callable[[Path], None] | None = None) -> tuple[Dataset, BuildReport]:
     """Read every document under ``sources``, build the graph, write it to ``out_dir``.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from loaders.errors import QueryError
 
@@ -44,7 +44,7 @@ def open_graph(path: str | Path) -> Graph:
     return graph
 
 
-def select(graph: Graph, query: str, bindings: dict[str, Node] | None = None) -> Table:
+def select(graph: Graph, query: str, bindings: dict[str, Identifier] | None = None) -> Table:
     """Run a SELECT query. Raises: QueryError with the parser's message on bad SPARQL."""
     try:
         result: Result = graph.query(query, initBindings=bindings or {})

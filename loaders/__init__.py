@@ -12,6 +12,7 @@ layout a file has and why. Layouts are listed in ``loaders.registry.LAYOUTS``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def load(path: str | Path) -> Document:
     return load_source(read_source(path))
 
 
-def source_files(paths: list[str | Path]) -> list[Path]:
+def source_files(paths: Sequence[str | Path]) -> list[Path]:
     """The document files named by ``paths``: files as given, folders searched for *.txt/*.tsv, sorted."""
     files: list[Path] = []
     for path in paths:
@@ -107,7 +108,7 @@ def source_files(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def load_many(paths: list[str | Path]) -> tuple[list[Document], list[LoadError]]:
+def load_many(paths: Sequence[str | Path]) -> tuple[list[Document], list[LoadError]]:
     """Read every document under ``paths``; a bad file is reported and the rest are read.
 
     Returns: (documents in file order, errors in file order).

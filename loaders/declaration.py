@@ -85,7 +85,8 @@ def parse_preamble(lines: list[tuple[int, str]]) -> Preamble:
     绩效目标设置情况, e.g. ``上海市松江区科学技术委员会2023年财政支出项目绩效目标申报表``.
     """
     pre = Preamble()
-    title_parts, summary = [], []
+    title_parts: list[tuple[int, str]] = []
+    summary: list[tuple[int, str]] = []
     in_title = True
     for line, text in lines:
         if in_title and _TITLE_END in text:

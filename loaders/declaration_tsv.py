@@ -199,7 +199,7 @@ def _read_form(region: list[tuple[int, str]], path: str, known_names: list[str],
     form = Form(
         line=rows[0].line,
         fields=fields,
-        funds=Funds(**money),
+        funds=Funds(**money),  # type: ignore[arg-type]  # the keys are Funds' amount fields
         fiscal_year=year,
         indicators=indicators,
         citations=find_citations(join_lines([(ln, clean(t)) for ln, t in goal_lines]), legal_basis=False),

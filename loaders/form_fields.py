@@ -117,4 +117,4 @@ def funds_from_fields(fields: dict[str, list[FieldValue]], path: str) -> tuple[F
                                 f"{path}:{line}: the amounts are headed （万元） but are only credible in 元; read as 元",
                                 ", ".join(a.text for a in values.values())))
         values = {k: parse_amount(a.text, a.line, default_unit="元") for k, a in values.items()}
-    return Funds(**values), findings
+    return Funds(**values), findings  # type: ignore[arg-type]  # the keys are Funds' amount fields

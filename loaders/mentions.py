@@ -65,7 +65,7 @@ def pipeline() -> Any:
             return doc
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "mentions", "overwrite": True})
+    ruler: Any = nlp.add_pipe("span_ruler", config={"spans_key": "mentions", "overwrite": True})
     ruler.add_patterns([{"label": p["label"], "pattern": p["pattern"], "id": p["id"]} for p in patterns()])
     nlp.add_pipe("policykg_citations")
     return nlp

@@ -71,7 +71,7 @@ class Narrative:
 def is_top_heading(text: str) -> bool:
     """``一、城市数字化`` (a project heading of a multi-project narrative), not ``一、项目概述``."""
     m = _TOP_HEADING.match(text)
-    return bool(m) and not any(m.group("title").startswith(s) for s in SECTION_NAMES)
+    return m is not None and not any(m.group("title").startswith(s) for s in SECTION_NAMES)
 
 
 def starts_narrative(text: str) -> bool:
@@ -99,8 +99,9 @@ def parse_narrative(lines: list[tuple[int, str]]) -> tuple[Narrative, set[int]]:
             root.heading, root.heading_line = named.group("name").strip(), line
             used.add(line)
             continue
-        if is_top_heading(text) and root.heading is None and not root.sections:
-            root.heading, root.heading_line = _TOP_HEADING.match(text).group("title"), line  # type: ignore[union-attr]
+        top = _TOP_HEADING.match(text) if is_top_heading(text) else None
+        if top and root.heading is None and not root.sections:
+            root.heading, root.heading_line = top.group("title"), line
             used.add(line)
             continue
         child = _sub_heading(lines, index)
@@ -145,7 +146,7 @@ def _sub_heading(lines: list[tuple[int, str]], index: int) -> Narrative | None:
     if not m or any(m.group("title").startswith(s) for s in SECTION_NAMES):
         return None
     following = [t for _, t in lines[index + 1:index + 3]]
-    if not any(_SECTION.match(t) and _SECTION.match(t).group("name") == "项目概述" for t in following):  # type: ignore[union-attr]
+    if not any((s := _SECTION.match(t)) is not None and s.group("name") == "项目概述" for t in following):
         return None
     amount = None
     if m.group("amount"):

@@ -165,11 +165,11 @@ def _funds(money: dict[str, object], path: str, findings: list[Finding]) -> Fund
         return Funds()
 
     def amount(column: str) -> Amount | None:
-        cell = total.get(column)  # type: ignore[union-attr]
+        cell = total.get(column)
         return noisy_amount(cell[0], cell[1]) if cell else None
 
     def number(column: str) -> Decimal | None:
-        cell = total.get(column)  # type: ignore[union-attr]
+        cell = total.get(column)
         if not cell:
             return None
         text = squash_cell(cell[0])
