@@ -109,11 +109,11 @@ def _label_cells(lines: list[tuple[int, str]]) -> list[tuple[str, int, str]]:
                 rest = rest[m.end():].strip()
                 continue
             # A label cut after 指 with the row on the same line: 时效指 平台建设及时性 及时 / 标 …
-            prefix = label_prefix(tokens[0]) if len(tokens) > 1 and tokens[0].endswith("指") else None
+            prefix = label_prefix(tokens[0]) if tokens[0].endswith("指") and (len(tokens) > 1 or rest != text) else None
             if prefix:
                 cells.append(("label", line, prefix))
                 pending_rest = prefix[len(_squash(tokens[0])):]
-                rest = tokens[1]
+                rest = tokens[1] if len(tokens) > 1 else ""
                 continue
             break
         if rest:
@@ -198,12 +198,21 @@ def parse_indicator_rows(lines: list[tuple[int, str]], path: str = "") -> Indica
     def emit(value: list[tuple[int, str]]) -> None:
         nonlocal current, open_value, collecting_value
         current.value, current.level1, current.level2 = value, level1, level2
+        if len(value) > 1:
+            value_starts.add(_squash(value[0][1]))
         rows.append(current)
         current = _Row()
         open_value, collecting_value = True, False
 
     previous_label_level1 = False
-    for kind, line, text in cells:
+    value_starts: set[str] = set()  # first lines of wrapped targets seen in this table
+    texts = [i for i, c in enumerate(cells) if c[0] in ("text", "label")]
+
+    def next_text(index: int) -> str | None:
+        later = [i for i in texts if i > index]
+        return cells[later[0]][2] if later and cells[later[0]][0] == "text" else None
+
+    for index, (kind, line, text) in enumerate(cells):
         if kind in ("skip", "header"):
             covered.add(line)
             continue
@@ -244,8 +253,15 @@ def parse_indicator_rows(lines: list[tuple[int, str]], path: str = "") -> Indica
         if open_value and rows and not current.name and width <= _SHORT and _incomplete(rows[-1].value[-1][1]):
             rows[-1].value.append((line, text))
             continue
+        following = next_text(index)
+        after = _split_target(following) if following else None
+        if open_value and rows and not current.name and width <= _SHORT and after and after[0]:
+            # The next line is a whole row (name and target), so this short line ends the target above: =4 月前 / 配送
+            rows[-1].value.append((line, text))
+            continue
         open_value = False
-        if current.name and width <= _SHORT and display_width(current.name[-1][1]) < name_width - 4:
+        if current.name and width <= _SHORT and (display_width(current.name[-1][1]) < name_width - 4
+                                                 or _squash(text) in value_starts):
             # A short line after a short name: the target column, wrapped (检测业务类目 / 语音、短 / …).
             last_line, last_text = current.name[-1]
             tokens = last_text.split(" ")

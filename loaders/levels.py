@@ -32,7 +32,10 @@ def label_pattern(label: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in label)
 
 
-LABEL_AT_START = re.compile(r"^\s*(?P<label>" + "|".join(label_pattern(label) for label in _ALL) + r")(?=\s|$)")
+LABEL_AT_START = re.compile(
+    r"^\s*(?P<label>" + "|".join(label_pattern(label) for label in _ALL) + r")"
+    r"(?=\s|$|" + "|".join(re.escape(label[:2]) for label in _ALL) + r")"  # labels run together: 成本指标可持续影响指
+)
 
 
 def level_of(label: str) -> int:
