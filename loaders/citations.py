@@ -95,43 +95,65 @@ def join_lines(parts: list[tuple[int, str]]) -> TextSpan:
 
 
 def find_citations(span: TextSpan, *, legal_basis: bool) -> list[Citation]:
-    """Every 《title》 and 文号 in ``span``, pairing a 文号 with the title just before it.
+    """Every 《title》 and 文号 in ``span``, pairing a 文号 with the title it belongs to.
 
+    A 文号 belongs to a title when it follows it directly or inside the bracket
+    that follows it (《…方案》（…发布沪府办发〔2016〕47号文…）), or when it comes
+    just before it (外专发【2017】161号文件《…》). A title whose 《 was lost
+    (…、松江区产业创新集群试点认定管理办法》) starts after the previous separator.
     Returns: Citations in text order, ``legal_basis`` set as given (True for
-    text of 立项依据). A 文号 written right after a title (optionally in
-    brackets) is one citation with both; other titles and 文号 stand alone.
+    text of 立项依据); other titles and 文号 stand alone.
     """
     text = span.text
-    citations: list[Citation] = []
     numbers = []
     for m in _DOCNUMBER.finditer(text):
         prefix = _resolve_prefix(m.group("prefix"))
         start = m.start("prefix") + len(m.group("prefix")) - len(prefix)
-        number = normalize_docnumber(prefix, m.group("year"), m.group("mid"), m.group("num"))
-        numbers.append((start, m.end(), number))
+        numbers.append((start, m.end(), normalize_docnumber(prefix, m.group("year"), m.group("mid"), m.group("num"))))
+    titles = [(m.start(), m.end(), normalize_title(m.group("title"))) for m in _TITLE.finditer(text)]
+    titles += _orphan_titles(text)
+    titles.sort()
+    found: list[tuple[int, Citation]] = []
     used: set[int] = set()
-    for t in _TITLE.finditer(text):
-        title = normalize_title(t.group("title"))
+    for t_start, t_end, title in titles:
         paired = None
-        for i, (start, end, number) in enumerate(numbers):
-            gap = text[t.end():start]
-            if i not in used and re.fullmatch(r"\s*[(（]?\s*", gap):
-                paired = (i, end, number)
-                break
-        end = paired[1] if paired else t.end()
-        quote = _quote(text, end)
+        for k, (n_start, n_end, number) in enumerate(numbers):
+            if k in used or n_start < t_end:
+                continue
+            gap = text[t_end:n_start]
+            if re.fullmatch(r"\s*[(（]?\s*", gap) or re.fullmatch(r"\s*[(（][^()（）《》]{0,80}", gap):
+                paired = (k, n_start, n_end, number, t_start)
+            break
+        if paired is None:
+            for k, (n_start, n_end, number) in enumerate(numbers):
+                if k not in used and n_end <= t_start and re.fullmatch(r"\s*(?:文件|文)?\s*", text[n_end:t_start]):
+                    paired = (k, n_start, n_end, number, n_start)
         if paired:
-            used.add(paired[0])
-            written = text[t.start():paired[1]]
-            citations.append(Citation(title, paired[2], span.line_at(t.start()), legal_basis, written, quote))
+            k, n_start, n_end, number, start = paired
+            used.add(k)
+            written = text[min(t_start, n_start):max(t_end, n_end)]
+            found.append((start, Citation(title, number, span.line_at(start), legal_basis, written, _quote(text, max(t_end, n_end)))))
         else:
-            citations.append(Citation(title, None, span.line_at(t.start()), legal_basis, t.group(0), quote))
-    for i, (start, end, number) in enumerate(numbers):
-        if i in used or _inside_title(text, start):
+            found.append((t_start, Citation(title, None, span.line_at(t_start), legal_basis, text[t_start:t_end],
+                                            _quote(text, t_end))))
+    for k, (n_start, n_end, number) in enumerate(numbers):
+        if k not in used and not _inside_title(text, n_start):
+            found.append((n_start, Citation(None, number, span.line_at(n_start), legal_basis, text[n_start:n_end])))
+    return [c for _, c in sorted(found, key=lambda pair: pair[0])]
+
+
+def _orphan_titles(text: str) -> list[tuple[int, int, str]]:
+    """Titles whose opening 《 is missing: the text after the last separator before a lone 》."""
+    found = []
+    for m in re.finditer("》", text):
+        before = text[:m.start()]
+        if before.rfind("《") > before.rfind("》"):
             continue
-        citations.append(Citation(None, number, span.line_at(start), legal_basis, text[start:end]))
-    citations.sort(key=lambda c: (c.line, text.find(c.text)))
-    return citations
+        start = max(before.rfind(ch) for ch in "、，,。；;：:()（）》\n") + 1
+        title = normalize_title(text[start:m.start()])
+        if len(title) >= 4 and re.search(r"[\u4e00-\u9fff]{4}", title):
+            found.append((start, m.end(), title))
+    return found
 
 
 def _quote(text: str, end: int) -> str | None:

@@ -199,8 +199,12 @@ def _children(narrative: Narrative | None, budget_lines: list[BudgetLine], ctx: 
     if not parent:
         return []
     items = []
-    for m in _ITEM.finditer(overview.text):
+    matches = list(_ITEM.finditer(overview.text))
+    for k, m in enumerate(matches):
         child = Narrative(heading=clean(m.group("name")), heading_line=overview.line_at(m.start()))
+        # The item's own paragraph is the sub-project's overview (its text up to the next item).
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(overview.text)
+        child.sections["项目概述"] = _slice_lines(overview, m.start(), end)
         items.append(child)
     narrative.declared_children = cn_number(parent.group("n"))
     return items
@@ -261,6 +265,17 @@ def _check_children(project: Project, subprojects: list[Project], narrative: Nar
                 "inconsistent", project.line,
                 f"{path}:{project.line}: sub-projects of {project.name} add up to {sum(amounts, Decimal(0))} yuan, "
                 f"the form says {project.funds.annual.yuan}"))
+
+
+def _slice_lines(span: TextSpan, start: int, end: int) -> list[tuple[int, str]]:
+    """The (line, text) pieces of ``span.text[start:end]``."""
+    pieces: list[tuple[int, str]] = []
+    for k, (offset, line) in enumerate(zip(span.starts, span.lines, strict=True)):
+        stop = span.starts[k + 1] if k + 1 < len(span.starts) else len(span.text)
+        a, b = max(offset, start), min(stop, end)
+        if a < b:
+            pieces.append((line, span.text[a:b]))
+    return pieces
 
 
 def _narrative_lines(narrative: Narrative | None) -> list[tuple[int, str]]:

@@ -181,18 +181,19 @@ def _read_form(region: list[tuple[int, str]], path: str, known_names: list[str],
         used |= parse.covered
         findings += parse.findings
     indicators = parse.indicators if parse else []
+    units: list[tuple[int, str]] = []
     for ln, raw in inline:
         # Goal text and the whole table run together in one OCR line.
         parts = re.split(r"(?:一级\s*)?二级指标\s*三级指标\s*(?:年度\(?/?项目\)?指标值)?", raw, maxsplit=1)
         head, table = (parts[0], parts[1]) if len(parts) == 2 else ("", raw)
         goal = " ".join(w for w in head.split() if not (len(w) == 1 and w in "绩效目标"))
         annual = annual or clean(goal)
-        flat = parse_inline([(ln, w) for w in table.split()], path)
-        indicators += flat.indicators
-        findings += flat.findings
+        goal_lines.append((ln, goal))
+        units += [(ln, w) for w in table.split()]
         used.add(ln)
-    if spilled:
-        flat = parse_inline(spilled, path)
+    units += spilled  # the rows OCR pushed below the form continue the same stream
+    if units:
+        flat = parse_inline(units, path)
         indicators += flat.indicators
         findings += flat.findings
         used |= flat.covered
@@ -202,7 +203,8 @@ def _read_form(region: list[tuple[int, str]], path: str, known_names: list[str],
         funds=Funds(**money),  # type: ignore[arg-type]  # the keys are Funds' amount fields
         fiscal_year=year,
         indicators=indicators,
-        citations=find_citations(join_lines([(ln, clean(t)) for ln, t in goal_lines]), legal_basis=False),
+        citations=find_citations(join_lines([(ln, clean(t)) for ln, t in goal_lines]), legal_basis=False)
+        if understood or inline else [],
         overall_goal=overall,
         annual_goal=annual,
         text_lines=[(ln, clean(t)) for ln, t in goal_lines] if understood else [],
