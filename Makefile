@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check loaders graph ontology tests
+	$(BIN)/mypy --strict --ignore-missing-imports loaders
 
 test: $(STAMP) lint
 	$(BIN)/pytest

@@ -157,7 +157,7 @@ def _orphan_titles(text: str) -> list[tuple[int, int, str]]:
 
 
 def _quote(text: str, end: int) -> str | None:
-    """The requirement quoted right after a citation, quotes joined with "、"; ``None`` if there is none.
+    """The requirement quoted right after a citation, several quotes joined; ``None`` if there is none.
 
     Handles “…” and the plain "…" of OCR text, and several quotes in a row (“…”、“…”).
     """
@@ -175,7 +175,7 @@ def _quote(text: str, end: int) -> str | None:
         if not gap:
             break
         position = gap.end()
-    return "、".join(p for p in parts if p) or None
+    return "".join(p for p in parts if p) or None
 
 
 def _inside_title(text: str, offset: int) -> bool:

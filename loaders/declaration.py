@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from loaders.amounts import amounts_in_text
 from loaders.budget import budget_lines as budget_lines_of
@@ -34,10 +35,13 @@ _TOTAL = re.compile(r"涉及项目预算资金\s*(?P<amount>[\d.,]+\s*万元)")
 _PARENT = re.compile(r"[“\"](?P<name>[^”\"]{2,40})[”\"]项目包含(?P<n>\d+|[一二三四五六七八九十]+)个二级项目")
 _ITEM = re.compile(r"[(（](?P<n>[一二三四五六七八九十]+)[)）]\s*[“\"](?P<name>[^”\"]{2,40})[”\"]项目")
 _QUOTED_BUDGET = re.compile(r"[“\"](?P<label>[^“”\"]{2,80}?)[”\"](?:项目)?(?:预计|预算|约)\s*(?P<amount>\d[\d.,]*\s*万元?|\d[\d.,]*\s*元)")
+_DIVISION_PREFIX = re.compile(r"^(?:.{0,30}?实施主体[:：])")
 _DIVISION = re.compile(
-    r"^(?:.{0,30}?实施主体[:：])?(?P<name>[^，。,;；:：]{2,40}?(?:科|部|组|处|室|办|中心|馆|委员会|局|站|所|院)(?:\([^()]{1,20}\))?)"
-    r"(?=负责|主要|承担|培育|[。,，;；:：]|$)"
+    r"^(?P<name>[^，。,;；:：、]{2,40}?(?:科|部|组|处|室|办|中心|馆|委员会|局|站|所|院|单位)(?:\([^()]{1,20}\))?)"
+    r"(?=负责|主要|承担|培育|协助|[。,，;；:：]|$)"
 )
+# "信息化推进负责…", "办公室宣传、依法行政…": the words before the duty verb or the first duty.
+_DIVISION_LOOSE = re.compile(r"^(?P<name>[^，。,;；:：、]{2,12}?)(?:负责|主要职|承担)|^(?P<office>[^，。,;；:：、]{1,8}?(?:科|部|组|处|室|中心))(?=[^，。,;；:：、]{1,6}、)")
 _BUDGET_TOTAL = re.compile(
     r"(?:年度预算资金需求为|项目预算金额|预算总额为?|申报总预算|总预算|预算资金约?|申请资金|资金需求为|合计)\s*"
     r"(?P<amount>\d[\d.,]*\s*(?:万元|万|元))"
@@ -156,7 +160,9 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
     end = parse_date(form.value("end") or "") if form else None
     period_start, period_end = _period(narrative)
     citations = _narrative_citations(narrative) + (form.citations if form else [])
-    budget_lines = (_quoted_budget_lines(narrative) or budget_lines_of(narrative.section("年度预算安排"))) if narrative else []
+    annual = form.funds.annual.yuan if form and form.funds.annual else None
+    budget_lines = (_quoted_budget_lines(narrative) or budget_lines_of(narrative.section("年度预算安排"), annual)
+                    ) if narrative else []
     children = _children(narrative, budget_lines, ctx, findings)
     project = Project(
         name=name,
@@ -166,7 +172,7 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
         department=department,
         implementing_unit=unit,
         budget_unit=ctx.budget_unit,
-        division=_division(narrative),
+        division=_division(narrative, unit),
         nature=form.value("nature") if form else None,
         category=form.value("category") if form else None,
         start_date=start or period_start,
@@ -180,7 +186,8 @@ def build_projects(narrative: Narrative | None, form: Form | None, ctx: Context,
         citations=tuple(citations),
         indicators=tuple(form.indicators) if form else (),
         budget_lines=tuple(b for b in budget_lines if not any(b.label.startswith(c.heading or "\0") for c in children)),
-        mentions=tuple(find_mentions(_narrative_lines(narrative) + (form.text_lines if form else []))),
+        mentions=tuple(find_mentions(_narrative_lines(narrative) + (form.text_lines if form else []),
+                                     (department, unit, ctx.budget_unit))),
     )
     subprojects = [_subproject(child, project, budget_lines, ctx, findings) for child in children]
     _check_children(project, subprojects, narrative, path, findings)
@@ -206,6 +213,15 @@ def _children(narrative: Narrative | None, budget_lines: list[BudgetLine], ctx: 
         end = matches[k + 1].start() if k + 1 < len(matches) else len(overview.text)
         child.sections["项目概述"] = _slice_lines(overview, m.start(), end)
         items.append(child)
+    # Other sections that enumerate the same “X”项目 items give each sub-project its paragraph too.
+    for section in ("实施方案", "立项依据"):
+        span = narrative.section(section)
+        found = list(_ITEM.finditer(span.text))
+        for k, m in enumerate(found):
+            end = found[k + 1].start() if k + 1 < len(found) else len(span.text)
+            for child in items:
+                if child.heading == clean(m.group("name")):
+                    child.sections[section] = _slice_lines(span, m.start(), end)
     narrative.declared_children = cn_number(parent.group("n"))
     return items
 
@@ -213,13 +229,13 @@ def _children(narrative: Narrative | None, budget_lines: list[BudgetLine], ctx: 
 def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine], ctx: Context,
                 findings: list[Finding]) -> Project:
     path = ctx.source.path
-    own_lines = tuple(b for b in budget_lines if b.label.split("-", 1)[0] == child.heading) or tuple(
-        budget_lines_of(child.section("年度预算安排")))
     amount = child.heading_amount
     if amount is not None:
         _check_heading_amount(child, amount, path, findings)
     else:
         amount = _stated_budget(child)
+    own_lines = tuple(b for b in budget_lines if b.label.split("-", 1)[0] == child.heading) or tuple(
+        budget_lines_of(child.section("年度预算安排"), amount.yuan if amount else None))
     if amount is None and parent.fiscal_year:
         plan_lines, plan_total = year_plan(child.section_lines("年度预算安排"), parent.fiscal_year)
         if plan_total is not None:
@@ -239,7 +255,7 @@ def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine
         implementing_unit=parent.implementing_unit,
         parent=parent.name,
         budget_unit=parent.budget_unit,
-        division=_division(child),
+        division=_division(child, parent.implementing_unit),
         start_date=start,
         end_date=end,
         period=_section_text(child, "实施周期"),
@@ -247,7 +263,8 @@ def _subproject(child: Narrative, parent: Project, budget_lines: list[BudgetLine
         overview=_section_text(child, "项目概述"),
         citations=tuple(_narrative_citations(child)),
         budget_lines=own_lines,
-        mentions=tuple(find_mentions(_narrative_lines(child))),
+        mentions=tuple(find_mentions(_narrative_lines(child), (parent.department, parent.implementing_unit,
+                                                               parent.budget_unit))),
     )
 
 
@@ -302,12 +319,21 @@ def _narrative_citations(narrative: Narrative | None) -> list[Citation]:
     return sorted(found, key=lambda c: (c.line, not c.legal_basis))
 
 
-def _division(narrative: Narrative | None) -> str | None:
+def _division(narrative: Narrative | None, unit: str | None = None) -> str | None:
+    """The division named in 实施主体; ``None`` when the section names none or only the unit itself."""
     text = _section_text(narrative, "实施主体")
     if not text:
         return None
+    text = _DIVISION_PREFIX.sub("", text)
     m = _DIVISION.match(text)
-    return m.group("name") if m else None
+    name = m.group("name") if m else None
+    if name is None and (loose := _DIVISION_LOOSE.match(text)):
+        name = loose.group("name") or loose.group("office")
+    if name and unit:
+        short = re.sub(r"^(?:上海市)?(?:松江)?区?", "", unit)
+        if name == unit or SequenceMatcher(None, re.sub(r"^(?:上海市)?(?:松江)?区?", "", name), short).ratio() >= 0.85:
+            return None  # the unit itself, not a division of it
+    return name
 
 
 def _period(narrative: Narrative | None):  # type: ignore[no-untyped-def]

@@ -86,6 +86,10 @@ def parse_indicator_cells(rows: list[Row], value_columns: int, path: str) -> Ind
             if name and indicators and not any(_label(c) == name for c in rest):
                 previous = indicators[-1]
                 indicators[-1] = _replace_name(previous, previous.name + name)
+                if labels and level2 is not None:
+                    # A label on the continuation line of a wrapped row is that row's own (its merged cell starts there).
+                    from dataclasses import replace
+                    indicators[-1] = replace(indicators[-1], level2=level2, level1=level1_for(level2, level1))
             continue
         if not name:
             findings.append(Finding("unexplained", row.line, f"{path}:{row.line}: indicator row without a name",

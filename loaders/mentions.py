@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from loaders.citations import TextSpan, find_citations
+from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.records import Mention
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
@@ -50,6 +50,9 @@ def pipeline() -> Any:
     from spacy.language import Language
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes are not ours to print
+    for row in patterns():
+        # Keep every pattern one jieba word, so that context ("九城巡礼") cannot split it differently.
+        jieba.add_word(row["pattern"], freq=100000)
 
     if not Language.has_factory("policykg_citations"):
         @Language.component("policykg_citations")
@@ -71,24 +74,34 @@ def pipeline() -> Any:
     return nlp
 
 
-def find_mentions(lines: list[tuple[int, str]]) -> list[Mention]:
+def find_mentions(lines: list[tuple[int, str]], own: tuple[str | None, ...] = ()) -> list[Mention]:
     """Places and organizations in ``lines`` ((1-based line, cleaned text)), in text order.
 
-    Overlapping matches keep the longest (上海证券交易所, not 上海). Returns one
-    Mention per occurrence; ``name`` is the text as written.
+    Wrapped lines are joined first. Names inside 《》 (a cited title) and the
+    project's ``own`` organizations (department, implementing unit — written
+    in full or by a short form the patterns know) are not mentions. Overlapping
+    matches keep the longest (上海证券交易所, not 上海). Returns one Mention per
+    occurrence; ``name`` is the text as written.
     """
     found: list[Mention] = []
-    candidates = [(line, s.group(0)) for line, text in lines for s in _SENTENCE.finditer(text)
-                  if _prefilter().search(s.group(0))]
+    span_text = join_lines(lines)
+    text = re.sub(r"《[^《》]*》", lambda m: " " * len(m.group(0)), span_text.text)
+    for name in filter(None, own):
+        text = text.replace(name, " " * len(name))
+    own_ids = {p["id"] for p in patterns() if any(name and (p["id"] == name or name.endswith(p["id"])) for name in own)}
+    candidates = [(s.start(), s.group(0)) for s in _SENTENCE.finditer(text) if _prefilter().search(s.group(0))]
     if not candidates:
         return found
     nlp = pipeline()
-    for (line, _), doc in zip(candidates, nlp.pipe(text for _, text in candidates), strict=True):
+    for (offset, _), doc in zip(candidates, nlp.pipe(t for _, t in candidates), strict=True):
         spans = sorted(doc.spans["mentions"], key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
         end = -1
         for span in spans:
             if span.start_char < end:
                 continue
             end = span.end_char
-            found.append(Mention("place" if span.label_ == "PLACE" else "organization", span.text, line, span.id_))
+            if span.id_ in own_ids:
+                continue
+            found.append(Mention("place" if span.label_ == "PLACE" else "organization", span.text,
+                                 span_text.line_at(offset + span.start_char), span.id_))
     return found

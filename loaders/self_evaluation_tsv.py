@@ -144,7 +144,8 @@ def _read_form(block: list[Row], path: str, findings: list[Finding]) -> tuple[Pr
         citations=tuple(citations),
         indicators=tuple(parse.indicators),
         total_score=total_score,
-        mentions=tuple(find_mentions(goal_lines + achieved_lines)),
+        mentions=tuple(find_mentions(goal_lines + achieved_lines, (fields.get("department", (None, 0))[0],
+                                                                   fields.get("implementing_unit", (None, 0))[0]))),
     )
     return project, used
 
