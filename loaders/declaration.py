@@ -329,11 +329,16 @@ def _division(narrative: Narrative | None, unit: str | None = None) -> str | Non
     name = m.group("name") if m else None
     if name is None and (loose := _DIVISION_LOOSE.match(text)):
         name = loose.group("name") or loose.group("office")
-    if name and unit:
-        short = re.sub(r"^(?:上海市)?(?:松江)?区?", "", unit)
-        if name == unit or SequenceMatcher(None, re.sub(r"^(?:上海市)?(?:松江)?区?", "", name), short).ratio() >= 0.85:
-            return None  # the unit itself, not a division of it
+    if name and unit and (name == unit or SequenceMatcher(None, _local(name), _local(unit)).ratio() >= 0.85):
+        return None  # the unit itself ("区科技创服务中心" for 上海市松江区科技创新服务中心), not a division of it
     return name
+
+
+def _local(name: str) -> str:
+    """An organization name without its administrative prefix: 上海市松江区科技馆 -> 科技馆, 区科委 -> 科委."""
+    name = re.sub(r"^[\u4e00-\u9fff]{2,4}?[省市](?=[\u4e00-\u9fff]{2})", "", name)
+    name = re.sub(r"^[\u4e00-\u9fff]{1,4}?[区县](?=[\u4e00-\u9fff]{2})", "", name)
+    return re.sub(r"^[区县市]", "", name)
 
 
 def _period(narrative: Narrative | None):  # type: ignore[no-untyped-def]
