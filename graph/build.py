@@ -258,8 +258,9 @@ def _add_project_orgs(graph: Graph, node: URIRef, project: Project, src: URIRef,
     parent = unit_of(project)
     if project.division and parent:
         division = orgs.division_of(project.division, parent)
-        if division is None:
-            graph.add((node, PKG.division, _org(graph, project.division, src, orgs)))
+        if division is None:  # the unit itself (区科技馆, 各组) or another organization it names
+            named = orgs.named_org(project.division, parent) or parent
+            graph.add((node, PKG.division, _org(graph, named, src, orgs)))
             return
         unit = org_iri(division.key)
         graph.add((unit, RDF.type, ORG.Organization))

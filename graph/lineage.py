@@ -27,7 +27,7 @@ project (a split). Calibrated on the seeds: an equal name (0.35) with any shared
 context links; a shared word alone (宣传, 研究: about 0.12) does not.
 
 A project of a year after the corpus's first with no link is ``unmatched``
-unless its parent project has a link (``via_parent``).
+(``via_parent`` when its parent project has a link).
 Records in, records out; RDF is written by ``graph.derived``.
 """
 
@@ -89,7 +89,8 @@ class Lineage:
     """All links of a corpus.
 
     ``unmatched``: projects of a year after ``first_year`` with no predecessor;
-    ``via_parent``: sub-projects with no link of their own whose parent project has one.
+    ``via_parent``: those of them that are sub-projects of a project that has one
+    (2023 金融赋能, part of 2023 G60科创走廊建设, which continues 2022 G60科创走廊建设).
     """
 
     links: list[LineageLink] = field(default_factory=list)
@@ -286,9 +287,8 @@ def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None)
             linked.add((later.ref.sha256, later.ref.name))
         elif later.ref.fiscal_year != lineage.first_year:
             orphans.append(later.ref)
-    for ref in orphans:
-        parent_linked = ref.parent is not None and (ref.sha256, ref.parent) in linked
-        (lineage.via_parent if parent_linked else lineage.unmatched).append(ref)
+    lineage.unmatched = orphans
+    lineage.via_parent = [r for r in orphans if r.parent is not None and (r.sha256, r.parent) in linked]
     return lineage
 
 

@@ -15,7 +15,7 @@ A short form (《建设方案》 after 《长三角G60科创走廊建设方案�
 《…三年行动计划(2023-2025年)》) is resolved per mention: to the nearest full title
 before it in the same project that ends with it, else to the only such title in
 the document, else to the only such title in the whole corpus. An unresolved
-short generic form (《计划》 alone) stays a node of its own mention and is never
+short generic form (《计划》 alone) stays a node of its own document and is never
 merged across documents. Every form seen is kept for ``skos:altLabel``.
 
 Works on loader records only; RDF is written by ``graph.build``.
@@ -260,13 +260,13 @@ def link_policies(documents: list[Document]) -> PolicyIndex:
         for project in doc.projects:
             for c in project.citations:
                 key = _member(c)[2:]
-                if c.doc_number or key not in shorts:
+                if c.doc_number or not (key in shorts or _GENERIC_SHORT.match(key)):
                     continue
-                full = _resolve_short(key, c, project.citations, doc_titles, longs)
+                full = _resolve_short(key, c, project.citations, doc_titles, longs) if key in shorts else None
                 if full:
                     occurrence[(doc.sha256, c)] = f"t:{full}"
                 elif _GENERIC_SHORT.match(key):
-                    occurrence[(doc.sha256, c)] = f"o:{doc.sha256[:16]}:{c.line}:{key}"
+                    occurrence[(doc.sha256, c)] = f"o:{doc.sha256[:16]}:{key}"
                     uf.find(occurrence[(doc.sha256, c)])
     return _collect(documents, uf, occurrence)
 

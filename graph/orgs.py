@@ -119,6 +119,11 @@ class OrgIndex:
         """Keys of every short name of ``name`` in the alias table, longest first."""
         return sorted((a for a, (n, _) in org_aliases().items() if n == name), key=lambda a: (-len(a), a))
 
+    def named_org(self, written: str, parent: str) -> str | None:
+        """The organization a 实施主体 names when it is not a division: itself if known, else None."""
+        name = canonical_org(written)
+        return name if name == parent or name in self.names else None
+
     def division_of(self, written: str, parent: str) -> Division | None:
         """The division ``written`` names inside ``parent``; ``None`` when it names the unit itself.
 
@@ -127,7 +132,7 @@ class OrgIndex:
         whole unit.
         """
         text = org_key(written)
-        if canonical_org(text) == parent or canonical_org(text) in self.names:
+        if self.named_org(written, parent):
             return None
         for alias in [*self.aliases_of(parent), org_key(parent)]:
             if text.startswith(alias):
