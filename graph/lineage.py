@@ -228,6 +228,36 @@ class _Scorer:
             p.vectors = (_vector(p.text, text_idf), _vector(p.indicators, ind_idf))
         self.orgs = orgs
         self.cache: dict[tuple[int, int], tuple[float, dict[str, float]]] = {}
+        self._index(profiles)
+
+    def _index(self, profiles: list[_Profile]) -> None:
+        """Blocking: an inverted index of what two projects can share (name bigrams, phrases, rarer bigrams).
+
+        A pair sharing none of them has no name or phrase in common and only
+        common bigrams in its text, so it cannot reach ``THRESHOLD``; such pairs
+        are never scored. Keys shared by more than ``cap`` projects are too
+        common to tell projects apart and are left out of the index.
+        """
+        cap = max(20, len(profiles) // 20)
+        postings: dict[str, list[_Profile]] = defaultdict(list)
+        self.keys: dict[int, list[str]] = {}
+        for p in profiles:
+            keys = {f"n{g}" for g in bigrams(core_name(p.ref.name))} | {f"s{g}" for g in p.shingles} | \
+                   {f"t{g}" for g in p.text} | {f"i{g}" for g in p.indicators}
+            self.keys[id(p)] = sorted(keys)
+            for key in keys:
+                postings[key].append(p)
+        self.postings = {k: v for k, v in postings.items() if 1 < len(v) <= cap}
+
+    def candidates(self, profile: _Profile, pool: list[_Profile]) -> list[_Profile]:
+        """The profiles of ``pool`` that share an index key with ``profile``, in ``pool`` order."""
+        allowed = {id(p) for p in pool}
+        found: set[int] = set()
+        for key in self.keys[id(profile)]:
+            for other in self.postings.get(key, ()):
+                if id(other) in allowed:
+                    found.add(id(other))
+        return [p for p in pool if id(p) in found]
 
     def phrases(self, a: _Profile, b: _Profile) -> float:
         """Weight of the phrases both use, over the weight of the smaller description (0..1)."""
@@ -296,7 +326,7 @@ def _best_links(later: _Profile, earlier_years: list[list[_Profile]], same_year:
                 scorer: _Scorer) -> list[LineageLink]:
     """Links to the nearest earlier year with a strong candidate, or a mutual, clear best (weak link)."""
     for candidates in earlier_years:
-        scored = sorted(((*scorer.score(later, e), e) for e in candidates),
+        scored = sorted(((*scorer.score(later, e), e) for e in scorer.candidates(later, candidates)),
                         key=lambda s: (-s[0], s[2].ref.file_name, s[2].ref.index))
         if not scored:
             continue
@@ -311,8 +341,9 @@ def _best_links(later: _Profile, earlier_years: list[list[_Profile]], same_year:
     return []
 
 
-def _best_successor(earlier: _Profile, same_year: list[_Profile], scorer: _Scorer) -> _Profile:
-    return max(same_year, key=lambda p: (scorer.score(p, earlier)[0], -p.ref.index))
+def _best_successor(earlier: _Profile, same_year: list[_Profile], scorer: _Scorer) -> _Profile | None:
+    pool = scorer.candidates(earlier, same_year)
+    return max(pool, key=lambda p: (scorer.score(p, earlier)[0], -p.ref.index)) if pool else None
 
 
 def _link(later: _Profile, earlier: _Profile, score: float, features: dict[str, float], kind: str) -> LineageLink:
