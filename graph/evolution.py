@@ -246,7 +246,8 @@ def timeline_dict(timeline: Timeline) -> dict[str, object]:
         "name": timeline.name,
         "entries": [{
             "year": e.year, "project": e.name, "department": e.department,
-            "yuan": None if e.amount is None else format(e.amount, "f"), "source": e.file_name, "line": e.line,
+            "yuan": None if e.amount is None else format(e.amount.normalize(), "f"), "source": e.file_name,
+            "line": e.line,
             "continues": [{"project": str(iri), "score": None if s is None else format(s, "f")} for iri, s in e.continues],
             "via_parent": e.via_parent, "iri": str(e.iri)} for e in timeline.entries],
         "changes": [{"from_year": c.before_year, "to_year": c.after_year, "before": target(c.before),
