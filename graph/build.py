@@ -1,10 +1,11 @@
-"""Loader records -> RDF: one named graph per source document.
+"""Loader records -> RDF: one named graph per source document, plus the derived graph.
 
-IRIs are ASCII and deterministic from content: a source by its SHA-256, a
-project by its source, year, parent and name, a policy document by its 文号 or
-canonical title, an organization by its normalized name. Chinese text lives in
-``@zh`` literals; money is ``xsd:decimal`` yuan with the text as written kept
-in ``pkg:amountAsWritten``.
+IRIs are ASCII and deterministic from content (``graph.iris``). Chinese text
+lives in ``@zh`` literals; money is ``xsd:decimal`` yuan with the text as
+written kept in ``pkg:amountAsWritten``. Policy documents, organizations and
+places are one node each across sources (``graph.link``, ``graph.orgs``,
+``graph.places``); lineage links across years and reference tables go to the
+named graph ``DERIVED_GRAPH`` (``graph.derived``).
 """
 
 from __future__ import annotations
@@ -15,56 +16,50 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from graph.link import PolicyIndex, key_hash, link_policies, org_key
-from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Project, Target
+from graph import derived
+from graph.iris import DERIVED_GRAPH, org_iri, place_iri, policy_iri, project_iri, source_iri
+from graph.lineage import compute_lineage
+from graph.link import PolicyIndex, PolicyNode, link_policies
+from graph.orgs import OrgIndex, canonical_org, index_organizations, unit_of
+from graph.places import find_place
+from loaders.citations import docnumber_prefixes
+from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Mention, Project, Target
 from ontology import ID, ORG, PKG, concept
+
+__all__ = ["DERIVED_GRAPH", "build_dataset", "union_graph", "add_document", "source_iri", "project_iri",
+           "org_iri", "policy_iri", "place_iri"]
 
 MONEY = (
     ("total", PKG.totalFunds), ("annual", PKG.annualFunds), ("fiscal", PKG.fiscalFunds),
     ("appropriation", PKG.appropriation), ("carry_over", PKG.carryOver), ("other", PKG.otherFunds),
     ("initial", PKG.initialBudget), ("adjusted", PKG.adjustedBudget), ("executed", PKG.executedAmount),
 )
-DERIVED_GRAPH = ID["graph/derived"]
-
-
-def source_iri(doc: Document) -> URIRef:
-    return ID[f"source/{doc.sha256[:16]}"]
-
-
-def project_iri(doc: Document, project: Project) -> URIRef:
-    key = key_hash(doc.sha256, str(project.fiscal_year), project.parent or "", project.name,
-                   project.budget_unit or "", project.implementing_unit or "")
-    return ID[f"project/{project.fiscal_year or 'unknown'}-{key}"]
-
-
-def org_iri(name: str) -> URIRef:
-    return ID[f"org/{key_hash(org_key(name))}"]
-
-
-def place_iri(name: str) -> URIRef:
-    return ID[f"place/{key_hash(name)}"]
-
-
-def policy_iri(key: str) -> URIRef:
-    return ID[f"policy/{key_hash(key)}"]
 
 
 def build_dataset(documents: Iterable[Document]) -> Dataset:
     """The knowledge graph of ``documents``: one named graph per source document.
 
-    Policy documents and organizations cited or named in several sources are
-    one node each (``graph.link``); their describing triples are repeated in
-    each source's graph so every graph stands on its own.
+    Policy documents, organizations and places named in several sources are
+    one node each; their describing triples are repeated in each source's graph
+    so every graph stands on its own. Lineage links (``pkg:continues`` with a
+    ``pkg:LineageLink``), the place gazetteer and relations stated in reference
+    tables go to the named graph ``DERIVED_GRAPH``.
     Returns: an rdflib ``Dataset`` (default graph = union of the named graphs).
     """
     docs = list(documents)
     index = link_policies(docs)
+    orgs = index_organizations(docs)
     dataset = Dataset(default_union=True)
     _bind(dataset)
     for doc in docs:
         graph = dataset.graph(source_iri(doc))
         _bind(graph)
-        add_document(graph, doc, index)
+        add_document(graph, doc, index, orgs)
+    graph = dataset.graph(DERIVED_GRAPH)
+    _bind(graph)
+    derived.add_places(graph)
+    derived.add_stated_org_relations(graph)
+    derived.add_lineage(graph, compute_lineage(docs, orgs), docs)
     return dataset
 
 
@@ -79,6 +74,7 @@ def union_graph(dataset: Dataset) -> Graph:
 
 
 def _bind(graph: Graph) -> None:
+    graph.bind("schema", "https://schema.org/")
     graph.bind("pkg", PKG._NS)
     graph.bind("id", ID)
     graph.bind("org", ORG)
@@ -87,8 +83,9 @@ def _bind(graph: Graph) -> None:
     graph.bind("skos", SKOS)
 
 
-def add_document(graph: Graph, doc: Document, index: PolicyIndex) -> None:
-    """Add one document's triples to ``graph``."""
+def add_document(graph: Graph, doc: Document, index: PolicyIndex, orgs: OrgIndex | None = None) -> None:
+    """Add one document's triples to ``graph`` (``orgs`` defaults to the organizations of ``doc`` alone)."""
+    orgs = orgs or index_organizations([doc])
     src = source_iri(doc)
     graph.add((src, RDF.type, PKG.SourceDocument))
     graph.add((src, RDF.type, PKG.SelfEvaluation if doc.kind == "self-evaluation" else PKG.Declaration))
@@ -112,10 +109,11 @@ def add_document(graph: Graph, doc: Document, index: PolicyIndex) -> None:
             graph.add((node, PKG.sourceLine, Literal(finding.line)))
     by_name = {p.name: project_iri(doc, p) for p in doc.projects if p.parent is None}
     for project in doc.projects:
-        _add_project(graph, doc, project, by_name, index)
+        _add_project(graph, doc, project, by_name, index, orgs)
 
 
-def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[str, URIRef], index: PolicyIndex) -> None:
+def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[str, URIRef], index: PolicyIndex,
+                 orgs: OrgIndex) -> None:
     node = project_iri(doc, project)
     src = source_iri(doc)
     graph.add((node, RDF.type, PKG.Project))
@@ -125,15 +123,7 @@ def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[st
         graph.add((node, PKG.fiscalYear, Literal(str(project.fiscal_year), datatype=XSD.gYear)))
     if project.parent and project.parent in parents:
         graph.add((node, PKG.partOf, parents[project.parent]))
-    for prop, name in ((PKG.department, project.department), (PKG.implementingUnit, project.implementing_unit),
-                       (PKG.budgetUnit, project.budget_unit)):
-        if name:
-            graph.add((node, prop, _org(graph, name, src)))
-    if project.division:
-        division = _org(graph, project.division, src, key=f"{project.department}/{project.division}")
-        graph.add((node, PKG.division, division))
-        if project.department:
-            graph.add((division, ORG.subOrganizationOf, org_iri(project.department)))
+    _add_project_orgs(graph, node, project, src, orgs)
     for prop, value in ((PKG.nature, project.nature), (PKG.category, project.category), (PKG.overview, project.overview),
                         (PKG.overallGoal, project.overall_goal), (PKG.annualGoal, project.annual_goal),
                         (PKG.achievedResult, project.achieved)):
@@ -151,26 +141,13 @@ def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[st
         graph.add((node, PKG.totalScore, _decimal(project.total_score)))
     _add_funds(graph, node, project.funds)
     for n, citation in enumerate(project.citations, 1):
-        _add_citation(graph, node, src, n, citation, index)
+        _add_citation(graph, node, src, n, citation, index.node_of(citation, doc), orgs)
+    for mention in project.mentions:
+        _add_mention(graph, node, src, mention, orgs)
     for n, indicator in enumerate(project.indicators, 1):
         _add_indicator(graph, node, src, n, indicator)
     for n, line in enumerate(project.budget_lines, 1):
         _add_budget_line(graph, node, src, n, line)
-    for mention in project.mentions:
-        name = mention.canonical or mention.name
-        if mention.kind == "place":
-            place = place_iri(name)
-            graph.add((place, RDF.type, PKG.Place))
-            graph.add((place, RDFS.label, Literal(name, lang="zh")))
-            if mention.name != name:
-                graph.add((place, SKOS.altLabel, Literal(mention.name, lang="zh")))
-            graph.add((place, PROV.wasDerivedFrom, src))
-            graph.add((node, PKG.mentionsPlace, place))
-        else:
-            org = _org(graph, name, src)
-            if mention.name != name:
-                graph.add((org, SKOS.altLabel, Literal(mention.name, lang="zh")))
-            graph.add((node, PKG.mentionsOrganization, org))
 
 
 def _add_funds(graph: Graph, node: URIRef, funds: Funds) -> None:
@@ -190,8 +167,8 @@ def _add_funds(graph: Graph, node: URIRef, funds: Funds) -> None:
             graph.add((node, prop, _decimal(number)))
 
 
-def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: Citation, index: PolicyIndex) -> None:
-    policy = index.node_of(citation)
+def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: Citation, policy: PolicyNode,
+                  orgs: OrgIndex) -> None:
     doc_node = policy_iri(policy.key)
     graph.add((doc_node, RDF.type, PKG.PolicyDocument))
     graph.add((doc_node, PROV.wasDerivedFrom, src))
@@ -200,13 +177,16 @@ def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: 
         graph.add((doc_node, RDFS.label, Literal(policy.title, lang="zh")))
     elif policy.doc_number:
         graph.add((doc_node, RDFS.label, Literal(policy.doc_number, lang="zh")))
-    for title in policy.titles:
-        if title != policy.title:
-            graph.add((doc_node, SKOS.altLabel, Literal(title, lang="zh")))
+    for title in policy.alt_labels:
+        graph.add((doc_node, SKOS.altLabel, Literal(title, lang="zh")))
     if policy.doc_number:
         graph.add((doc_node, PKG.docNumber, Literal(policy.doc_number)))
+    if policy.year:
+        graph.add((doc_node, DCTERMS.issued, Literal(str(policy.year), datatype=XSD.gYear)))
+    if policy.qualifier:
+        graph.add((doc_node, PKG.titleQualifier, Literal(policy.qualifier, lang="zh")))
     if policy.issuer:
-        graph.add((doc_node, PKG.issuer, _org(graph, policy.issuer, src)))
+        graph.add((doc_node, PKG.issuer, _org(graph, policy.issuer, src, orgs)))
     graph.add((project, PKG.cites, doc_node))
     if citation.legal_basis:
         graph.add((project, PKG.justifiedBy, doc_node))
@@ -269,15 +249,68 @@ def _add_budget_line(graph: Graph, project: URIRef, src: URIRef, n: int, line: B
         graph.add((node, PKG.unitPrice, _decimal(line.unit_price.yuan)))
 
 
-def _org(graph: Graph, name: str, src: URIRef, key: str | None = None) -> URIRef:
-    node = ID[f"org/{key_hash(org_key(key or name))}"] if key else org_iri(name)
+def _add_project_orgs(graph: Graph, node: URIRef, project: Project, src: URIRef, orgs: OrgIndex) -> None:
+    """主管部门, 实施单位, 预算单位 and 实施主体 of a project, with the hierarchy the form states."""
+    department = _org(graph, project.department, src, orgs) if project.department else None
+    for prop, written in ((PKG.department, project.department), (PKG.implementingUnit, project.implementing_unit),
+                          (PKG.budgetUnit, project.budget_unit)):
+        if written:
+            unit = _org(graph, written, src, orgs)
+            graph.add((node, prop, unit))
+            if department is not None and unit != department:
+                graph.add((unit, ORG.subOrganizationOf, department))
+    parent = unit_of(project)
+    if project.division and parent:
+        division = orgs.division_of(project.division, parent)
+        if division is None:  # the unit itself (区科技馆, 各组) or another organization it names
+            named = orgs.named_org(project.division, parent) or parent
+            graph.add((node, PKG.division, _org(graph, named, src, orgs)))
+            return
+        unit = org_iri(division.key)
+        graph.add((unit, RDF.type, ORG.Organization))
+        graph.add((unit, RDF.type, ORG.OrganizationalUnit))
+        graph.add((unit, RDFS.label, Literal(division.name, lang="zh")))
+        if division.written != division.name:
+            graph.add((unit, SKOS.altLabel, Literal(division.written, lang="zh")))
+        graph.add((unit, ORG.subOrganizationOf, org_iri(division.parent)))
+        graph.add((unit, PROV.wasDerivedFrom, src))
+        graph.add((node, PKG.division, unit))
+
+
+def _org(graph: Graph, written: str, src: URIRef, orgs: OrgIndex) -> URIRef:
+    """The node of an organization as written: canonical label, every other form seen as skos:altLabel."""
+    name = canonical_org(written)
+    node = org_iri(name)
     graph.add((node, RDF.type, ORG.Organization))
-    label = org_key(name)
-    graph.add((node, RDFS.label, Literal(label, lang="zh")))
-    if label != name:
-        graph.add((node, SKOS.altLabel, Literal(name, lang="zh")))
+    graph.add((node, RDFS.label, Literal(name, lang="zh")))
+    english = _ISSUERS_EN.get(name)
+    if english:
+        graph.add((node, RDFS.label, Literal(english, lang="en")))
+    forms = {written.strip(), *orgs.names.get(name, ()), *orgs.aliases_of(name)}
+    for form in sorted(forms - {name}):
+        graph.add((node, SKOS.altLabel, Literal(form, lang="zh")))
     graph.add((node, PROV.wasDerivedFrom, src))
     return node
+
+
+_ISSUERS_EN = {issuer.name: issuer.name_en for issuer in docnumber_prefixes().values()}
+
+
+def _add_mention(graph: Graph, project: URIRef, src: URIRef, mention: Mention, orgs: OrgIndex) -> None:
+    """A place or organization named in the project's text: pkg:mentionsPlace / pkg:mentionsOrganization."""
+    if mention.kind == "organization":
+        node = _org(graph, mention.canonical or mention.name, src, orgs)
+        if mention.name != (mention.canonical or mention.name):
+            graph.add((node, SKOS.altLabel, Literal(mention.name, lang="zh")))
+        graph.add((project, PKG.mentionsOrganization, node))
+        return
+    place = find_place(mention.name) or (find_place(mention.canonical) if mention.canonical else None)
+    node = place_iri(place.key if place else f"name:{mention.name}")
+    graph.add((node, RDF.type, PKG.Place))
+    graph.add((node, RDFS.label, Literal(place.name if place else mention.name, lang="zh")))
+    if place and mention.name != place.name:
+        graph.add((node, SKOS.altLabel, Literal(mention.name, lang="zh")))
+    graph.add((project, PKG.mentionsPlace, node))
 
 
 def _provenance(graph: Graph, node: URIRef, src: URIRef, line: int | None) -> None:

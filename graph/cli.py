@@ -21,6 +21,7 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from graph import evolution as lineage_view
 from graph import pipeline, queries, store, views
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
@@ -170,6 +171,44 @@ def view(
     except PolicyKGError as exc:
         raise _fail(exc) from None
     out.print(f"wrote {path}")
+
+
+@app.command()
+def evolution(
+    name: Annotated[str, typer.Argument(help="Project name, e.g. 金融赋能 (exact, else any project containing it)")],
+    graph: Annotated[Path, typer.Option("--graph", help="The built graph")] = DEFAULT_GRAPH,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    all_targets: Annotated[bool, typer.Option("--all", help="Also list targets that did not change")] = False,
+) -> None:
+    """Lineage of a project across years: department, money (yuan), and how indicator targets changed."""
+    try:
+        timeline = lineage_view.evolution(store.open_graph(graph), name)
+    except PolicyKGError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        out.print_json(json.dumps(lineage_view.timeline_dict(timeline), ensure_ascii=False))
+        return
+    if fmt != "table":
+        raise _fail(PolicyKGError(f"unknown --format {fmt!r}; use table or json"))
+    table = RichTable(title=f"evolution of {name}")
+    for column in ("year", "project", "department", "yuan", "continues (score)", "source"):
+        table.add_column(column, justify="right" if column == "yuan" else "left")
+    labels = {e.iri: f"{e.year} {e.name}" for e in timeline.entries}
+    for e in timeline.entries:
+        links = [f"{labels.get(iri, iri)} ({score})" for iri, score in e.continues]
+        if e.via_parent:
+            links.append(f"via parent {e.via_parent}")
+        table.add_row(str(e.year), e.name, e.department or "", "" if e.amount is None else f"{e.amount:,.2f}",
+                      "; ".join(links), f"{e.file_name}:{e.line}")
+    out.print(table)
+    changes = RichTable(title="indicator targets")
+    for column in ("from", "to", "indicator", "before", "after", "change"):
+        changes.add_column(column)
+    for c in timeline.changes:
+        if all_targets or c.direction != "unchanged" or c.before.target.from_name or c.after.target.from_name:
+            changes.add_row(str(c.before_year), str(c.after_year), c.after.name, str(c.before.target),
+                            str(c.after.target), c.direction)
+    out.print(changes)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -121,6 +121,15 @@ class PKG(DefinedNamespace):
     findingKind: URIRef
     message: URIRef
 
+    # linking across documents and years (graph.link, graph.orgs, graph.places, graph.lineage)
+    LineageLink: URIRef  # one pkg:continues statement with its score and evidence (in the derived graph)
+    successor: URIRef  # LineageLink -> the later Project
+    predecessor: URIRef  # LineageLink -> the earlier Project it continues
+    linkScore: URIRef  # LineageLink -> xsd:decimal 0..1
+    evidence: URIRef  # LineageLink -> why, in words (one literal per reason)
+    noPredecessor: URIRef  # Project -> true: no project of an earlier year in the corpus continues into it
+    titleQualifier: URIRef  # PolicyDocument -> status its title ends with: 修订稿, 试行 …
+
 
 # 一级/二级 indicator labels -> concept IRIs of the SKOS scheme pkg:IndicatorFramework
 # (ontology/indicator_framework.ttl holds the labels and the broader/narrower structure).

@@ -66,3 +66,14 @@ def test_view_writes_offline_html(tmp_path: Path) -> None:
     assert "<script src=\"http" not in page and "<link" not in page.split("<body")[0].replace("<link", "", 0) or True
     assert 'src="http' not in page and 'href="http' not in page
     assert "vis.Network" in page
+
+
+def test_evolution_prints_the_timeline_and_target_changes(tmp_path: Path) -> None:
+    runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    result = runner.invoke(app, ["evolution", "金融赋能", "--graph", str(tmp_path / "graph.ttl")])
+    assert result.exit_code == 0, result.output
+    assert "via parent G60科创走廊建设" in result.stdout and "2023 金融赋能 (" in result.stdout
+    assert "九城市累计发行双创债企业数量" in result.stdout and "≥100家" in result.stdout and "raised" in result.stdout
+    missing = runner.invoke(app, ["evolution", "没有这个项目", "--graph", str(tmp_path / "graph.ttl")])
+    assert missing.exit_code == 2
+    assert "no project named '没有这个项目' in the graph" in missing.stderr
