@@ -22,7 +22,9 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check loaders graph ontology tests
 
+# The browser test drives Debian's chromium (never a downloaded browser); CI runs as root.
 test: $(STAMP) lint
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/pytest
 
 clean:

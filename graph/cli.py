@@ -130,13 +130,20 @@ def list_queries() -> None:
 def view(
     graph: Annotated[Path, typer.Option("--graph", help="The built graph to draw")] = DEFAULT_GRAPH,
     out_file: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("out/graph.html"),
+    focus: Annotated[str, typer.Option("--focus", help="A project, policy or organization: part of its name, a 文号, or an IRI")] = "",
+    depth: Annotated[int, typer.Option("--depth", help="Links out from the focus")] = 1,
+    year: Annotated[str, typer.Option("--year", help="Only projects of this fiscal year, e.g. 2023")] = "",
+    lineage: Annotated[str, typer.Option("--lineage", help="A programme across years (pkg:continues, pkg:partOf)")] = "",
 ) -> None:
-    """Write a pyvis HTML view of the graph that opens without a network."""
+    """Write a pyvis HTML view that opens without a network: the overview, a --focus, or a --lineage."""
     try:
-        path = views.write_view(store.open_graph(graph), out_file)
+        kg = store.open_graph(graph)
+        chosen = views.make_view(kg, focus_on=focus or None, depth=depth, year=year or None, lineage_of=lineage or None)
+        path = views.write_view(kg, out_file, view=chosen)
     except PolicyKGError as exc:
         raise _fail(exc) from None
-    out.print(f"wrote {path}")
+    err.print(chosen.description)
+    out.print(f"wrote {path} ({len(chosen.nodes)} nodes)")
 
 
 def main() -> None:  # pragma: no cover - console script entry
