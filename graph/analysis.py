@@ -21,7 +21,7 @@ import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from graph.describe import kind_of, label_of, money_of, project_money, source_of, top_level, year_of
+from graph.describe import KIND_OF_CLASS, kind_of, label_of, money_of, project_money, source_of, top_level, year_of
 from graph.view_select import find_nodes
 from loaders.errors import QueryError
 from ontology import ORG, PKG
@@ -93,6 +93,10 @@ def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
     project) are left out unless ``indicators=True``.
     """
     g = nx.MultiDiGraph()
+    for cls, kind in KIND_OF_CLASS.items():
+        if kind != "indicator" or indicators:
+            for node in sorted(graph.subjects(RDF.type, cls)):
+                g.add_node(str(node), **_attributes(graph, node))  # every entity, linked or not
     relations = dict(PROJECTION)
     if indicators:
         relations[PKG.hasIndicator] = ("indicator", False)
