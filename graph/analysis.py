@@ -70,6 +70,7 @@ class Step:
     label: str
     yuan: Decimal | None
     source: str  # "file.txt line 12"
+    year: str | None = None  # fiscal year of a project
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,7 @@ def justification_paths(graph: Graph, policy: str, g: nx.MultiDiGraph | None = N
 
 def _step(graph: Graph, g: nx.MultiDiGraph, node: str) -> Step:
     data = g.nodes[node]
-    return Step(node, data["kind"], data["label"], data["yuan"], source_of(graph, URIRef(node)))
+    return Step(node, data["kind"], data["label"], data["yuan"], source_of(graph, URIRef(node)), data["year"])
 
 
 def components(graph: Graph, g: nx.MultiDiGraph | None = None, *, through_organizations: bool = False) -> list[Component]:

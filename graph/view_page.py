@@ -161,5 +161,5 @@ def iframe_html(page: str, height: int = 900) -> str:
     For notebooks: pyvis's own inline display can come out blank (pyvis
     issues 49, 203); ``IPython.display.HTML(iframe_html(page))`` does not.
     """
-    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-            f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>')
+    return (f'<div class="policykg-view"><iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+            f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe></div>')

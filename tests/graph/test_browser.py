@@ -131,3 +131,17 @@ def test_names_made_of_html_show_as_text_and_run_nothing(browser: Browser, tmp_p
     assert page.evaluate("document.querySelectorAll('img, a[href]').length") == 0
     assert opened.problems == []
     assert opened.requests == [path.as_uri()]
+
+
+def test_view_inside_the_notebook_iframe_draws(browser: Browser, seed_graph: Graph, tmp_path: Path) -> None:
+    view = views.make_view(seed_graph, focus_on="沪松府规〔2019〕23号")
+    host = tmp_path / "notebook-output.html"
+    host.write_text(f"<html><body>{views.iframe_html(views.render_view(view))}</body></html>", encoding="utf-8")
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(host.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator('#policykg[data-ready="true"]').wait_for(state="attached", timeout=60_000)
+    assert frame.locator("#policykg").get_attribute("data-drawn-nodes") == str(len(view.nodes)) == "3"
+    assert problems == []
