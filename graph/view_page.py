@@ -69,12 +69,19 @@ _READY_JS = """
     });
     network.redraw();
   }
-  if (nodes.length === 0) { drawn(); return; }
-  network.once("stabilizationIterationsDone", function () {
+  var finished = false;
+  function finish() {
+    if (finished) { return; }
+    finished = true;
     network.setOptions({physics: false});
     network.fit();
     drawn();
-  });
+  }
+  if (nodes.length === 0) { drawn(); return; }
+  // a hierarchical layout is stabilized before this script runs; a free layout stabilizes later
+  if (network.physics.stabilized) { finish(); return; }
+  network.once("stabilizationIterationsDone", finish);
+  network.once("stabilized", finish);
 })();
 """
 
@@ -97,9 +104,9 @@ def _options(view: View) -> dict[str, Any]:
     }
     if view.hierarchical:
         options["layout"]["hierarchical"] = {"enabled": True, "direction": "LR", "levelSeparation": 230,
-                                             "nodeSpacing": 70, "sortMethod": "directed"}
+                                             "nodeSpacing": 150, "sortMethod": "directed"}
         options["physics"]["solver"] = "hierarchicalRepulsion"
-        options["physics"]["hierarchicalRepulsion"] = {"nodeDistance": 90, "avoidOverlap": 0.5}
+        options["physics"]["hierarchicalRepulsion"] = {"nodeDistance": 150, "avoidOverlap": 1}
     return options
 
 
@@ -110,7 +117,8 @@ def render_view(view: View) -> str:
     for n in view.nodes:
         kind = KINDS[n.kind]
         extra = {"level": n.level} if n.level is not None else {}
-        net.add_node(n.id, label=short_label(n.label), color=kind["color"], shape=kind["shape"], size=n.size,
+        label = short_label(n.label) + (f" · {n.year}" if view.hierarchical and n.year else "")
+        net.add_node(n.id, label=label, color=kind["color"], shape=kind["shape"], size=n.size,
                      kind=n.kind, name=n.label, year=n.year or "", tip=n.tooltip, **extra)
     for e in view.edges:
         net.add_edge(e.source, e.target, title=e.tooltip or e.relation, relation=e.relation,

@@ -145,3 +145,16 @@ def test_view_inside_the_notebook_iframe_draws(browser: Browser, seed_graph: Gra
     frame.locator('#policykg[data-ready="true"]').wait_for(state="attached", timeout=60_000)
     assert frame.locator("#policykg").get_attribute("data-drawn-nodes") == str(len(view.nodes)) == "3"
     assert problems == []
+
+
+def test_lineage_page_draws_every_year(browser: Browser, tmp_path: Path) -> None:
+    graph = handmade.programme()
+    view = views.make_view(graph, lineage_of="G60走廊建设")
+    opened = open_view(browser, views.write_view(graph, tmp_path / "lineage.html", view=view))
+    page = opened.page
+    # the hand-made programme: 2022, 2023 with two sub-projects, 2024 (renamed), linked by pkg:continues
+    assert stated_node_count(page) == 5 == page.evaluate("network.body.nodeIndices.length")
+    xs = page.evaluate("(() => { const p = network.getPositions(); return nodes.get().map((n) => [n.year, n.name, p[n.id].x]); })()")
+    by_year = sorted(xs, key=lambda row: row[2])
+    assert [row[0] for row in by_year][0] == "2022" and by_year[-1][:2] == ["2024", "G60科创走廊协同建设"]
+    assert opened.problems == []
