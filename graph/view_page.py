@@ -54,13 +54,15 @@ body{font-family:sans-serif;margin:0}
 #policykg{padding:6px 12px}#policykg h1{font-size:1.3em;margin:4px 0}#policykg p{margin:4px 0}
 #legend span.kind{margin-right:1.4em;white-space:nowrap}#legend svg{vertical-align:middle;margin-right:3px}
 .card-header{padding:4px 12px}.row{display:flex;gap:6px;align-items:center}.col-10{flex:10}.col-3{flex:3}
-.col-2{flex:2}.col-1{flex:1}.btn{padding:4px 8px;border:1px solid #1f77b4;background:#1f77b4;color:#fff;
+.card{position:relative}.col-2{flex:2}.col-1{flex:1}.btn{padding:4px 8px;border:1px solid #1f77b4;background:#1f77b4;color:#fff;
 border-radius:3px;cursor:pointer;width:100%}.form-select{width:100%}
 div.vis-tooltip{white-space:pre-wrap;max-width:40em;font-family:sans-serif;font-size:13px}
 """
 _READY_JS = """
 (function () {
   var page = document.getElementById("policykg");
+  var loading = document.getElementById("loadingBar");  // pyvis's progress bar (over 100 nodes)
+  if (loading) { document.querySelector("div.card").appendChild(loading); }
   nodes.update(nodes.get().map(function (n) { return {id: n.id, title: n.tip}; }));
   function drawn() {
     network.once("afterDrawing", function () {
@@ -73,6 +75,7 @@ _READY_JS = """
   function finish() {
     if (finished) { return; }
     finished = true;
+    if (loading) { loading.style.display = "none"; }
     network.setOptions({physics: false});
     network.fit();
     drawn();
