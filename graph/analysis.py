@@ -96,7 +96,7 @@ def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for cls, kind in KIND_OF_CLASS.items():
         if kind != "indicator" or indicators:
-            for node in sorted(graph.subjects(RDF.type, cls)):
+            for node in sorted(graph.subjects(RDF.type, cls), key=str):
                 g.add_node(str(node), **_attributes(graph, node))  # every entity, linked or not
     relations = dict(PROJECTION)
     if indicators:

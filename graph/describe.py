@@ -190,7 +190,7 @@ def _project_facts(graph: Graph, p: Node) -> list[str]:
     children = children_of(graph, p)
     if children:
         facts.append(f"sub-projects 子项目 ({len(children)}): " + _more([label_of(graph, c) for c in children]))
-    lines = sorted(graph.objects(p, PKG.hasBudgetLine), key=lambda b: int(graph.value(b, PKG.sourceLine) or 0))
+    lines = sorted(graph.objects(p, PKG.hasBudgetLine), key=lambda b: int(str(graph.value(b, PKG.sourceLine) or 0)))
     if lines:
         items = [f"{label_of(graph, b)} {wan(Decimal(str(graph.value(b, PKG.amount))))}"
                  if graph.value(b, PKG.amount) is not None else label_of(graph, b) for b in lines]
@@ -202,7 +202,7 @@ def _project_facts(graph: Graph, p: Node) -> list[str]:
     if indicators:
         facts.append(f"indicators 绩效指标: {indicators}")
     for prop, name in ((PKG.continues, "continues 延续"),):
-        for earlier in sorted(graph.objects(p, prop)):
+        for earlier in sorted(graph.objects(p, prop), key=str):
             facts.append(f"{name}: {label_of(graph, earlier)} ({year_of(graph, earlier) or '?'})")
     facts.append(f"source: {source_of(graph, p)}")
     return facts

@@ -160,15 +160,15 @@ def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, m
                 basis[doc][top].append(p)
     shared = {d for d, by_top in basis.items() if len(by_top) >= min_shared}
     departments = {graph.value(p, PKG.department) for p in shown} - {None}
-    chosen: list[Node] = [*shown, *sorted(shared), *sorted(departments)]  # type: ignore[list-item]
+    chosen: list[Node] = [*shown, *sorted(shared, key=str), *sorted(departments, key=str)]  # type: ignore[list-item]
     extra = {}
     for top in shown:
         single = sorted(label_of(graph, d) for d, by_top in basis.items() if top in by_top and d not in shared)
         if single:
             extra[top] = f"other policies in the 立项依据 of it or its sub-projects ({len(single)}): " + "; ".join(single)
     edges = [ViewEdge(str(d), str(top), "justifies 立项依据", "justifies 立项依据 of: " + "; ".join(
-        f"{label_of(graph, p)} ({source_of(graph, p)})" for p in sorted(set(ps))))
-        for d in sorted(shared) for top, ps in sorted(basis[d].items())]
+        f"{label_of(graph, p)} ({source_of(graph, p)})" for p in sorted(set(ps), key=str)))
+        for d in sorted(shared, key=str) for top, ps in sorted(basis[d].items(), key=lambda kv: str(kv[0]))]
     edges += [ViewEdge(str(graph.value(p, PKG.department)), str(p), "department 主管部门", "department 主管部门")
               for p in shown if graph.value(p, PKG.department) is not None]
     singles = len({d for d in basis} - shared)
@@ -210,19 +210,22 @@ def find_nodes(graph: Graph, spec: str, *, kinds: Iterable[str] = FOCUS_KINDS, y
         return [node]
     wanted = squash(spec).lower()
     number = re.sub(r"[(（](\d{4})[)）]", r"〔\1〕", normalize_brackets(squash(spec)))
-    by_number = sorted(d for d, n in graph.subject_objects(PKG.docNumber) if str(n) == number and "policy" in kinds)
+    by_number = sorted((d for d, n in graph.subject_objects(PKG.docNumber) if str(n) == number and "policy" in kinds),
+                       key=str)
     if by_number:
         return by_number  # type: ignore[return-value]
     candidates = [n for cls, kind in KIND_OF_CLASS.items() if kind in kinds for n in graph.subjects(RDF.type, cls)
                   if not (year and kind == "project" and year_of(graph, n) != year)]
-    exact, partial = set(), set()
-    for node in candidates:
-        names = {squash(str(v)).lower() for p in (RDFS.label, DCTERMS.title, SKOS.altLabel) for v in graph.objects(node, p)}
+    exact: set[Node] = set()
+    partial: set[Node] = set()
+    for candidate in candidates:
+        names = {squash(str(v)).lower() for p in (RDFS.label, DCTERMS.title, SKOS.altLabel)
+                 for v in graph.objects(candidate, p)}
         if wanted in names:
-            exact.add(node)
+            exact.add(candidate)
         elif any(wanted in name for name in names):
-            partial.add(node)
-    found = sorted(exact or partial)
+            partial.add(candidate)
+    found = sorted(exact or partial, key=str)
     if not found:
         raise QueryError(f"nothing matches {spec!r}" + (f" in {year}" if year else "")
                          + f" among {' / '.join(kinds)} nodes; try a shorter part of the name, a 文号 such as "
@@ -251,13 +254,13 @@ def focus(graph: Graph, spec: str, *, depth: int = 1, year: str | None = None) -
             neighbours[s].add(o)
             neighbours[o].add(s)
     distance: dict[Node, int] = {n: 0 for n in start}
-    queue = deque(start)
+    queue: deque[Node] = deque(start)
     while queue:
         node = queue.popleft()
         kind = kind_of(graph, node)
         if distance[node] >= depth or (distance[node] > 0 and kind in _NOT_EXPANDED):
             continue
-        for other in sorted(neighbours[node]):
+        for other in sorted(neighbours[node], key=str):
             other_kind = kind_of(graph, other)
             if other in distance or other_kind is None:
                 continue
