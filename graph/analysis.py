@@ -124,11 +124,15 @@ def _attributes(graph: Graph, node: Node) -> dict[str, object]:
     return {"kind": kind, "label": label_of(graph, node), "year": year_of(graph, node), "yuan": yuan}
 
 
-def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10) -> list[CitedPolicy]:
-    """Policy documents by the number of projects whose 立项依据 cites them, then by all citations.
+def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10, *,
+               by: str = "justified_by") -> list[CitedPolicy]:
+    """Policy documents by the number of projects whose 立项依据 cites them (``by="justified_by"``)
+    or that cite them anywhere (``by="cites"``), the other count breaking ties, then the title.
 
-    Ties are broken by title. Returns at most ``top`` entries.
+    Returns at most ``top`` entries. Raises: ValueError for another ``by``.
     """
+    if by not in ("justified_by", "cites"):
+        raise ValueError(f"by={by!r}: use 'justified_by' or 'cites'")
     g = g if g is not None else to_networkx(graph)
     out = []
     for node, data in g.nodes(data=True):
@@ -139,7 +143,10 @@ def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10) ->
         number = graph.value(URIRef(node), PKG.docNumber)
         out.append(CitedPolicy(node, data["label"], str(number) if number is not None else None, len(justified),
                                len(cited), money_of(graph, (URIRef(p) for p in justified))))
-    out.sort(key=lambda c: (-c.justified_by, -c.cites, c.title, c.iri))
+    if by == "cites":
+        out.sort(key=lambda c: (-c.cites, -c.justified_by, c.title, c.iri))
+    else:
+        out.sort(key=lambda c: (-c.justified_by, -c.cites, c.title, c.iri))
     return out[:top]
 
 

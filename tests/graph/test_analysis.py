@@ -23,6 +23,8 @@ def test_most_cited_policy_on_the_seeds(seed_graph: Graph) -> None:
     # 002 projects at lines 23, 915, 1132, 1410, 1606; 004 科普工作 (line 5635)
     assert top.justified_by == 12
     assert top.cites >= top.justified_by
+    by_cites = analysis.most_cited(seed_graph, top=200, by="cites")
+    assert [c.cites for c in by_cites] == sorted((c.cites for c in by_cites), reverse=True)
 
 
 def test_justification_path_reaches_the_declared_amount(seed_graph: Graph) -> None:

@@ -158,3 +158,25 @@ def test_lineage_page_draws_every_year(browser: Browser, tmp_path: Path) -> None
     by_year = sorted(xs, key=lambda row: row[2])
     assert [row[0] for row in by_year][0] == "2022" and by_year[-1][:2] == ["2024", "G60科创走廊协同建设"]
     assert opened.problems == []
+
+
+def pick(page: Page, select_id: str, text: str) -> None:
+    """Choose ``text`` in one of pyvis's tom-select menus, as a user does: click, type, pick."""
+    page.click(f"#{select_id} + .ts-wrapper .ts-control")
+    page.keyboard.type(text)
+    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_filter_menu_keeps_one_kind(browser: Browser, seed_graph: Graph, tmp_path: Path) -> None:
+    opened = open_view(browser, views.write_view(seed_graph, tmp_path / "overview.html"))
+    page = opened.page
+    pick(page, "select-item", "node")
+    pick(page, "select-property", "kind")
+    pick(page, "select-value", "organization")
+    page.click("#filter-menu button:has-text('Filter')")
+    page.wait_for_function("() => nodes.get({filter: (n) => !n.hidden}).length < nodes.length")
+    shown = page.evaluate("nodes.get({filter: (n) => !n.hidden}).map((n) => n.name).sort()")
+    # the three departments (主管部门) of the five documents, seeds/README.md
+    assert shown == sorted(["上海市松江区长三角G60科创走廊创新研究中心", "上海市松江区科创发展办公室", "上海市松江区科学技术委员会"])
+    assert opened.problems == []
