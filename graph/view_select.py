@@ -150,7 +150,7 @@ def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, m
     """
     tops = [p for p in graph.subjects(RDF.type, PKG.Project)
             if graph.value(p, PKG.partOf) is None and (year is None or year_of(graph, p) == year)]
-    money = {p: (project_money(graph, p).yuan if project_money(graph, p) else Decimal(0)) for p in tops}  # type: ignore[union-attr]
+    money = {p: getattr(project_money(graph, p), "yuan", Decimal(0)) for p in tops}
     tops.sort(key=lambda p: (-money[p], label_of(graph, p), str(p)))
     shown, left_out = tops[:max_projects], len(tops) - max_projects
     basis: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))  # policy -> top -> citing projects
