@@ -23,7 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check loaders graph ontology tests
 	$(BIN)/mypy --strict --ignore-missing-imports loaders
 
+# The browser test drives Debian's chromium (never a downloaded browser); CI runs as root.
 test: $(STAMP) lint
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/pytest
 
 clean:

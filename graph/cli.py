@@ -21,8 +21,8 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from graph import analysis, pipeline, queries, store, views
 from graph import evolution as lineage_view
-from graph import pipeline, queries, store, views
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
 
@@ -164,13 +164,62 @@ def list_queries() -> None:
 def view(
     graph: Annotated[Path, typer.Option("--graph", help="The built graph to draw")] = DEFAULT_GRAPH,
     out_file: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("out/graph.html"),
+    focus: Annotated[str, typer.Option("--focus", help="A project, policy or organization: part of its name, a 文号, or an IRI")] = "",
+    depth: Annotated[int, typer.Option("--depth", help="Links out from the focus")] = 1,
+    year: Annotated[str, typer.Option("--year", help="Only projects of this fiscal year, e.g. 2023")] = "",
+    lineage: Annotated[str, typer.Option("--lineage", help="A programme across years (pkg:continues, pkg:partOf)")] = "",
 ) -> None:
-    """Write a pyvis HTML view of the graph that opens without a network."""
+    """Write a pyvis HTML view that opens without a network: the overview, a --focus, or a --lineage."""
     try:
-        path = views.write_view(store.open_graph(graph), out_file)
+        kg = store.open_graph(graph)
+        chosen = views.make_view(kg, focus_on=focus or None, depth=depth, year=year or None, lineage_of=lineage or None)
+        path = views.write_view(kg, out_file, view=chosen)
     except PolicyKGError as exc:
         raise _fail(exc) from None
-    out.print(f"wrote {path}")
+    err.print(chosen.description)
+    out.print(f"wrote {path} ({len(chosen.nodes)} nodes)")
+
+
+def _wan(yuan: Decimal | None) -> str:
+    return "" if yuan is None else f"{yuan / 10000:,.2f}"
+
+
+@app.command()
+def analyze(
+    graph: Annotated[Path, typer.Option("--graph", help="The built graph to analyse")] = DEFAULT_GRAPH,
+    policy: Annotated[str, typer.Option("--policy", help="Policy whose path to the money is shown (name, 文号 or IRI)")] = "",
+    top: Annotated[int, typer.Option("--top", help="Rows per table")] = 10,
+) -> None:
+    """Most-cited policies, central nodes, connected groups, and one policy's path to the money (networkx)."""
+    try:
+        report = analysis.analyze(store.open_graph(graph), policy=policy or None, top=top)
+    except PolicyKGError as exc:
+        raise _fail(exc) from None
+    cited = RichTable(title="Most-cited policies (projects whose 立项依据 legal basis cites them)")
+    for column in ("policy", "文号", "立项依据", "all citations", "万元 justified"):
+        cited.add_column(column, justify="right" if column[0] in "立a万" else "left")
+    for c in report.most_cited:
+        cited.add_row(c.title, c.doc_number or "", str(c.justified_by), str(c.cites), _wan(c.yuan))
+    central = RichTable(title=f"Central nodes (betweenness on {report.nodes} nodes, {report.edges} links)")
+    for column in ("node", "kind", "betweenness", "degree"):
+        central.add_column(column, justify="right" if column in ("betweenness", "degree") else "left")
+    for n in report.central:
+        central.add_row(n.label, n.kind, f"{n.betweenness:.3f}", f"{n.degree:.3f}")
+    groups = RichTable(title="Connected groups of policies and projects (departments left out)")
+    for column in ("nodes", "projects", "policies", "years", "万元", "largest projects"):
+        groups.add_column(column, justify="left" if column in ("years", "largest projects") else "right")
+    for g in report.components[:top]:
+        groups.add_row(str(g.size), str(g.projects), str(g.policies), " ".join(g.years), _wan(g.yuan), "; ".join(g.largest))
+    paths = RichTable(title="From the policy to the money: policy -> project -> sub-project -> budget line (万元)")
+    for column in ("policy", "project", "sub-project / budget line", "万元", "source"):
+        paths.add_column(column, justify="right" if column == "万元" else "left")
+    for path in report.paths:
+        last = path[-1]
+        paths.add_row(path[0].label, path[1].label, " / ".join(s.label for s in path[2:]), _wan(last.yuan), last.source)
+    for table in (cited, central, groups, paths):
+        out.print(table)
+    if len(report.components) > top:
+        err.print(f"{len(report.components) - top} smaller groups not shown (--top)")
 
 
 @app.command()

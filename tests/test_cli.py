@@ -63,7 +63,6 @@ def test_view_writes_offline_html(tmp_path: Path) -> None:
     result = runner.invoke(app, ["view", "--graph", str(tmp_path / "graph.ttl"), "--out", str(tmp_path / "g.html")])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "g.html").read_text(encoding="utf-8")
-    assert "<script src=\"http" not in page and "<link" not in page.split("<body")[0].replace("<link", "", 0) or True
     assert 'src="http' not in page and 'href="http' not in page
     assert "vis.Network" in page
 

@@ -1,0 +1,275 @@
+"""Facts about one node of the graph, as views and analyses show them.
+
+Reads the RDF shape written by ``graph.build`` (see the vocabulary contract in
+ARCHITECTURE.md): which of the five kinds a node is, its label, the money a
+project, policy or organization stands for, and a plain-text description with
+amounts in 万元 and the source file and 1-based line of each fact.
+
+Descriptions are plain text, never HTML: a view hands them to vis-network,
+which shows tooltips with ``innerText``, so document text cannot run as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
+
+from ontology import INDICATOR_CONCEPTS, ORG, PKG
+
+KIND_OF_CLASS = {
+    PKG.Project: "project",
+    PKG.PolicyDocument: "policy",
+    ORG.Organization: "organization",
+    PKG.Place: "place",
+    PKG.Indicator: "indicator",
+}
+# Which amount stands for a project's money, in order of preference, with its name on the form.
+MONEY_BASIS = (
+    (PKG.annualFunds, "annual request 年度资金申请总额"),
+    (PKG.adjustedBudget, "full-year budget 全年预算数"),
+    (PKG.initialBudget, "initial budget 年初预算数"),
+    (PKG.totalFunds, "total funds 项目资金总额"),
+)
+MONEY_FACTS = MONEY_BASIS + (
+    (PKG.fiscalFunds, "fiscal funds 财政资金"),
+    (PKG.appropriation, "appropriation 当年财政拨款"),
+    (PKG.carryOver, "carry-over 上年结转资金"),
+    (PKG.otherFunds, "other funds 其他资金"),
+    (PKG.executedAmount, "executed 全年执行数"),
+)
+_CONCEPT_LABEL = {slug: label for label, slug in INDICATOR_CONCEPTS.items()}
+LIST_LIMIT = 5  # items of a list shown in a description before "… and N more"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """The money a node stands for: ``yuan`` (Decimal) and which amount it is (``basis``)."""
+
+    yuan: Decimal
+    basis: str
+
+
+def wan(yuan: Decimal) -> str:
+    """Yuan as 万元 text with two decimals and digit groups: ``130000000`` -> ``13,000.00 万元``."""
+    return f"{yuan / 10000:,.2f} 万元"
+
+
+def kind_of(graph: Graph, node: Node) -> str | None:
+    """``project``, ``policy``, ``organization``, ``place`` or ``indicator``; ``None`` for other nodes."""
+    for cls in graph.objects(node, RDF.type):
+        kind = KIND_OF_CLASS.get(cls)  # type: ignore[call-overload]
+        if kind:
+            return kind
+    return None
+
+
+def label_of(graph: Graph, node: Node) -> str:
+    """The Chinese rdfs:label (the documents' own name), else any label, else dcterms:title, else the IRI's end."""
+    labels = sorted(graph.objects(node, RDFS.label), key=lambda v: (getattr(v, "language", None) != "zh", str(v)))  # type: ignore[arg-type]
+    value = labels[0] if labels else graph.value(node, DCTERMS.title)  # type: ignore[arg-type]
+    return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
+
+
+def year_of(graph: Graph, node: Node) -> str | None:
+    value = graph.value(node, PKG.fiscalYear)  # type: ignore[arg-type]
+    return str(value) if value is not None else None
+
+
+def source_of(graph: Graph, node: Node) -> str:
+    """``file.txt line 12`` (the file of prov:wasDerivedFrom and pkg:sourceLine); files only when no line."""
+    files = sorted({str(graph.value(s, PKG.fileName) or s) for s in graph.objects(node, PROV.wasDerivedFrom)})  # type: ignore[arg-type]
+    line = graph.value(node, PKG.sourceLine)  # type: ignore[arg-type]
+    if line is not None and len(files) == 1:
+        return f"{files[0]} line {line}"
+    return ", ".join(files)
+
+
+def children_of(graph: Graph, project: Node) -> list[URIRef]:
+    """Sub-projects (pkg:partOf ``project``), in IRI order."""
+    return sorted(graph.subjects(PKG.partOf, project))  # type: ignore[arg-type]
+
+
+def project_money(graph: Graph, project: Node) -> Money | None:
+    """A project's money: its first amount in ``MONEY_BASIS`` order, else the sum over its sub-projects.
+
+    A parent declared without a form of its own (001's G60科创走廊建设) gets the
+    sum of its 二级项目; ``None`` when nothing is known.
+    """
+    for prop, basis in MONEY_BASIS:
+        value = graph.value(project, prop)  # type: ignore[arg-type]
+        if value is not None:
+            return Money(Decimal(str(value)), basis)
+    parts = [m for m in (project_money(graph, c) for c in children_of(graph, project)) if m is not None]
+    if parts:
+        return Money(sum((m.yuan for m in parts), Decimal(0)), "sum of sub-projects 子项目合计")
+    return None
+
+
+def top_level(graph: Graph, projects: Iterable[Node]) -> set[Node]:
+    """The given projects less those whose parent (at any depth) is among them: money counted once."""
+    chosen = set(projects)
+
+    def has_chosen_ancestor(p: Node) -> bool:
+        seen: set[Node] = set()
+        parent = graph.value(p, PKG.partOf)  # type: ignore[arg-type]
+        while parent is not None and parent not in seen:
+            if parent in chosen:
+                return True
+            seen.add(parent)
+            parent = graph.value(parent, PKG.partOf)
+        return False
+
+    return {p for p in chosen if not has_chosen_ancestor(p)}
+
+
+def money_of(graph: Graph, nodes: Iterable[Node]) -> Decimal:
+    """Total money of ``nodes`` (projects), a sub-project not counted again when its parent is among them."""
+    total = Decimal(0)
+    for p in top_level(graph, nodes):
+        m = project_money(graph, p)
+        if m is not None:
+            total += m.yuan
+    return total
+
+
+def justified_projects(graph: Graph, policy: Node) -> list[URIRef]:
+    """Projects whose 立项依据 (legal basis) cites ``policy`` (pkg:justifiedBy), in IRI order."""
+    return sorted(graph.subjects(PKG.justifiedBy, policy))  # type: ignore[arg-type]
+
+
+def citing_projects(graph: Graph, policy: Node) -> list[URIRef]:
+    """Projects that cite ``policy`` anywhere (pkg:cites), in IRI order."""
+    return sorted(graph.subjects(PKG.cites, policy))  # type: ignore[arg-type]
+
+
+def _more(items: list[str], limit: int = LIST_LIMIT) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f"; … and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _amount_line(graph: Graph, project: Node, prop: URIRef) -> str:
+    for note in graph.objects(project, PKG.amountAsWritten):
+        if graph.value(note, PKG.writtenFor) == prop:
+            line = graph.value(note, PKG.sourceLine)
+            return f" (line {line})" if line is not None else ""
+    return ""
+
+
+def describe(graph: Graph, node: Node) -> str:
+    """A plain-text description of ``node`` for a tooltip: one fact a line, amounts in 万元, sources."""
+    kind = kind_of(graph, node)
+    lines = {
+        "project": _project_facts, "policy": _policy_facts, "organization": _organization_facts,
+        "place": _place_facts, "indicator": _indicator_facts,
+    }.get(kind or "", lambda g, n: [label_of(g, n)])(graph, node)
+    return "\n".join(line for line in lines if line)
+
+
+def _project_facts(graph: Graph, p: Node) -> list[str]:
+    year = year_of(graph, p)
+    facts = [label_of(graph, p), "project 项目" + (f" · fiscal year {year}" if year else "")]
+    for prop, name in MONEY_FACTS:
+        value = graph.value(p, prop)  # type: ignore[arg-type]
+        if value is not None:
+            facts.append(f"{name}: {wan(Decimal(str(value)))}{_amount_line(graph, p, prop)}")
+    money = project_money(graph, p)
+    if money is not None and money.basis.startswith("sum"):
+        facts.append(f"{money.basis}: {wan(money.yuan)}")
+    for prop, name in ((PKG.department, "department 主管部门"), (PKG.implementingUnit, "implementing unit 实施单位"),
+                       (PKG.budgetUnit, "budget unit 预算单位"), (PKG.division, "division 实施主体")):
+        org = graph.value(p, prop)  # type: ignore[arg-type]
+        if org is not None:
+            facts.append(f"{name}: {label_of(graph, org)}")
+    parent = graph.value(p, PKG.partOf)  # type: ignore[arg-type]
+    if parent is not None:
+        facts.append(f"part of 上级项目: {label_of(graph, parent)}")
+    children = children_of(graph, p)
+    if children:
+        facts.append(f"sub-projects 子项目 ({len(children)}): " + _more([label_of(graph, c) for c in children]))
+    lines = sorted(graph.objects(p, PKG.hasBudgetLine), key=lambda b: int(str(graph.value(b, PKG.sourceLine) or 0)))
+    if lines:
+        items = [f"{label_of(graph, b)} {wan(Decimal(str(graph.value(b, PKG.amount))))}"
+                 if graph.value(b, PKG.amount) is not None else label_of(graph, b) for b in lines]
+        facts.append(f"budget lines 预算安排 ({len(lines)}): " + _more(items))
+    basis = sorted({_policy_name(graph, d) for d in graph.objects(p, PKG.justifiedBy)})
+    if basis:
+        facts.append(f"justified by 立项依据 ({len(basis)}): " + _more(basis))
+    indicators = len(set(graph.objects(p, PKG.hasIndicator)))
+    if indicators:
+        facts.append(f"indicators 绩效指标: {indicators}")
+    for prop, name in ((PKG.continues, "continues 延续"),):
+        for earlier in sorted(graph.objects(p, prop), key=str):
+            facts.append(f"{name}: {label_of(graph, earlier)} ({year_of(graph, earlier) or '?'})")
+    facts.append(f"source: {source_of(graph, p)}")
+    return facts
+
+
+def _policy_name(graph: Graph, doc: Node) -> str:
+    title = graph.value(doc, DCTERMS.title)  # type: ignore[arg-type]
+    number = graph.value(doc, PKG.docNumber)  # type: ignore[arg-type]
+    name = f"《{title}》" if title is not None else ""
+    return f"{name} {number}".strip() if number is not None else name or label_of(graph, doc)
+
+
+def _policy_facts(graph: Graph, doc: Node) -> list[str]:
+    number = graph.value(doc, PKG.docNumber)  # type: ignore[arg-type]
+    facts = [_policy_name(graph, doc), "policy document 政策文件" + (f" · 文号 {number}" if number else "")]
+    issuer = graph.value(doc, PKG.issuer)  # type: ignore[arg-type]
+    if issuer is not None:
+        facts.append(f"issuer 发文机关: {label_of(graph, issuer)}")
+    justified = justified_projects(graph, doc)
+    if justified:
+        facts.append(f"legal basis 立项依据 of {len(justified)} projects, {wan(money_of(graph, justified))}")
+    cited = citing_projects(graph, doc)
+    if cited:
+        facts.append(f"cited by 引用 {len(cited)} projects")
+    places = sorted({f"{source_of(graph, c)}" for p in cited for c in graph.objects(p, PKG.hasCitation)
+                     if graph.value(c, PKG.citedDocument) == doc})
+    if places:
+        facts.append("cited at: " + _more(places))
+    also = sorted(str(a) for a in graph.objects(doc, SKOS.altLabel))
+    if also:
+        facts.append("also written as: " + _more(also, 3))
+    return facts
+
+
+def _organization_facts(graph: Graph, org: Node) -> list[str]:
+    facts = [label_of(graph, org), "organization 单位"]
+    parent = graph.value(org, ORG.subOrganizationOf)  # type: ignore[arg-type]
+    if parent is not None:
+        facts.append(f"part of: {label_of(graph, parent)}")
+    for prop, name in ((PKG.department, "department 主管部门"), (PKG.implementingUnit, "implementing unit 实施单位")):
+        projects = list(graph.subjects(prop, org))
+        if projects:
+            facts.append(f"{name} of {len(projects)} projects, {wan(money_of(graph, projects))}")
+    issued = len(set(graph.subjects(PKG.issuer, org)))
+    if issued:
+        facts.append(f"issuer 发文机关 of {issued} policy documents")
+    facts.append(f"source: {source_of(graph, org)}")
+    return facts
+
+
+def _place_facts(graph: Graph, place: Node) -> list[str]:
+    projects = set(graph.subjects(PKG.mentionsPlace, place))
+    return [label_of(graph, place), "place 地区", f"mentioned by {len(projects)} projects",
+            f"source: {source_of(graph, place)}"]
+
+
+def _indicator_facts(graph: Graph, ind: Node) -> list[str]:
+    levels = [_CONCEPT_LABEL.get(str(c).rsplit("/", 1)[-1], str(c))
+              for c in (graph.value(ind, PKG.level1), graph.value(ind, PKG.level2)) if c is not None]  # type: ignore[arg-type]
+    facts = [label_of(graph, ind), "indicator 指标" + (f" · {' / '.join(levels)}" if levels else "")]
+    for prop, name in ((PKG.targetText, "target 指标值"), (PKG.actualText, "actual 实际完成值"),
+                       (PKG.weight, "weight 分值"), (PKG.score, "score 得分"), (PKG.deviationNote, "deviation 偏差原因")):
+        value = graph.value(ind, prop)  # type: ignore[arg-type]
+        if value is not None:
+            facts.append(f"{name}: {value}")
+    for project in graph.subjects(PKG.hasIndicator, ind):
+        facts.append(f"project 项目: {label_of(graph, project)}")
+    facts.append(f"source: {source_of(graph, ind)}")
+    return facts

@@ -1,0 +1,316 @@
+"""Which nodes and edges a view shows: the overview, a focus, a lineage.
+
+A view is a small, readable part of the graph: ``overview`` (what ``policykg
+view`` draws by default), ``focus`` (the neighbourhood of a project, policy or
+organization) and ``lineage`` (one programme across fiscal years, along
+pkg:continues and pkg:partOf). Each returns a ``View`` whose ``description``
+says, on the page, what was chosen and what was left out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from graph.describe import (
+    KIND_OF_CLASS,
+    children_of,
+    describe,
+    justified_projects,
+    kind_of,
+    label_of,
+    money_of,
+    project_money,
+    source_of,
+    year_of,
+)
+from loaders.errors import QueryError
+from loaders.text import normalize_brackets, squash
+from ontology import ORG, PKG
+
+# (predicate, relation as drawn, drawn from object to subject?)
+RELATIONS = (
+    (PKG.justifiedBy, "justifies 立项依据", True),
+    (PKG.cites, "cited by 引用", True),
+    (PKG.partOf, "sub-project 子项目", True),
+    (PKG.department, "department 主管部门", True),
+    (PKG.implementingUnit, "implementing unit 实施单位", True),
+    (PKG.issuer, "issuer 发文机关", True),
+    (PKG.continues, "continued by 延续", True),
+    (PKG.hasIndicator, "indicator 指标", False),
+    (PKG.mentionsPlace, "mentions 提及", False),
+    (PKG.mentionsOrganization, "mentions 提及", False),
+    (ORG.subOrganizationOf, "part of 下属", False),
+)
+MAX_NODES = 400  # a focus view keeps the nodes nearest the focus up to this many
+MAX_MATCHES = 20  # a focus fragment matching more nodes than this is an error naming some of them
+FOCUS_KINDS = ("project", "policy", "organization", "place")
+_NOT_EXPANDED = {"organization", "indicator", "place"}  # hubs: reached, but a path does not go on through them
+
+
+class ViewEdge(NamedTuple):
+    source: str
+    target: str
+    relation: str
+    tooltip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    id: str
+    label: str
+    kind: str
+    tooltip: str
+    size: float
+    year: str | None = None
+    level: int | None = None  # column in a lineage view (hierarchical layout)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What one page shows. ``description`` is printed on the page above the drawing."""
+
+    title: str
+    description: str
+    nodes: tuple[ViewNode, ...]
+    edges: tuple[ViewEdge, ...]
+    hierarchical: bool = False
+    focus: tuple[str, ...] = field(default=())
+
+
+def node_size(money: Decimal | None, largest: Decimal) -> float:
+    """Node size for vis-network: area grows with money, 10 (no money) to 60 (the largest in the view)."""
+    if not money or largest <= 0:
+        return 10.0
+    return round(10 + 50 * math.sqrt(float(money / largest)), 2)
+
+
+def _money(graph: Graph, node: Node, kind: str) -> Decimal | None:
+    if kind == "project":
+        m = project_money(graph, node)
+        return m.yuan if m else None
+    if kind == "policy":
+        return money_of(graph, justified_projects(graph, node)) or None
+    if kind == "organization":
+        return money_of(graph, graph.subjects(PKG.department, node)) or None
+    return None
+
+
+def _nodes(graph: Graph, chosen: Iterable[Node], extra: dict[Node, str] | None = None,
+           levels: dict[Node, int] | None = None) -> tuple[ViewNode, ...]:
+    kinds = {n: kind_of(graph, n) or "project" for n in chosen}
+    money = {n: _money(graph, n, k) for n, k in kinds.items()}
+    largest = max((m for m in money.values() if m), default=Decimal(0))
+    out = []
+    for n, kind in kinds.items():
+        tip = describe(graph, n) + (f"\n{extra[n]}" if extra and n in extra else "")
+        size = 8.0 if kind == "indicator" else node_size(money[n], largest)
+        out.append(ViewNode(str(n), label_of(graph, n), kind, tip, size, year_of(graph, n),
+                            levels.get(n) if levels else None))
+    return tuple(sorted(out, key=lambda v: v.id))
+
+
+def _edges(graph: Graph, chosen: set[Node]) -> tuple[ViewEdge, ...]:
+    edges: dict[tuple[str, str], ViewEdge] = {}
+    for prop, relation, backwards in RELATIONS:
+        for s, o in graph.subject_objects(prop):
+            if s in chosen and o in chosen:
+                a, b = (o, s) if backwards else (s, o)
+                if (str(a), str(b)) not in edges:  # justifiedBy comes before cites: one edge per pair
+                    edges[(str(a), str(b))] = ViewEdge(str(a), str(b), relation, _edge_tip(graph, s, prop, o, relation))
+    return tuple(sorted(edges.values()))
+
+
+def _edge_tip(graph: Graph, s: Node, prop: URIRef, o: Node, relation: str) -> str:
+    if prop not in (PKG.justifiedBy, PKG.cites):
+        return relation
+    lines = sorted(source_of(graph, c) for c in graph.objects(s, PKG.hasCitation)
+                   if graph.value(c, PKG.citedDocument) == o
+                   and (prop == PKG.cites or str(graph.value(c, PKG.inLegalBasis)).lower() == "true"))
+    return relation + ("\ncited at: " + "; ".join(lines) if lines else "")
+
+
+def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, min_shared: int = 2) -> View:
+    """The default view: top-level projects, the policies they share, their departments.
+
+    Sub-projects are rolled up into their top-level project (money, and the
+    policies in their 立项依据). A policy is drawn when the 立项依据 (legal
+    basis) of at least ``min_shared`` drawn projects cite it; the others are
+    listed in the project's tooltip. At most ``max_projects`` projects, the
+    largest by money. ``year`` (e.g. ``"2023"``) keeps one fiscal year.
+    """
+    tops = [p for p in graph.subjects(RDF.type, PKG.Project)
+            if graph.value(p, PKG.partOf) is None and (year is None or year_of(graph, p) == year)]
+    money = {p: getattr(project_money(graph, p), "yuan", Decimal(0)) for p in tops}
+    tops.sort(key=lambda p: (-money[p], label_of(graph, p), str(p)))
+    shown, left_out = tops[:max_projects], len(tops) - max_projects
+    basis: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))  # policy -> top -> citing projects
+    for top in shown:
+        for p in [top, *_descendants(graph, top)]:
+            for doc in graph.objects(p, PKG.justifiedBy):
+                basis[doc][top].append(p)
+    shared = {d for d, by_top in basis.items() if len(by_top) >= min_shared}
+    departments = {graph.value(p, PKG.department) for p in shown} - {None}
+    chosen: list[Node] = [*shown, *sorted(shared, key=str), *sorted(departments, key=str)]  # type: ignore[list-item]
+    extra = {}
+    for top in shown:
+        single = sorted(label_of(graph, d) for d, by_top in basis.items() if top in by_top and d not in shared)
+        if single:
+            extra[top] = f"other policies in the 立项依据 of it or its sub-projects ({len(single)}): " + "; ".join(single)
+    edges = [ViewEdge(str(d), str(top), "justifies 立项依据", "justifies 立项依据 of: " + "; ".join(
+        f"{label_of(graph, p)} ({source_of(graph, p)})" for p in sorted(set(ps), key=str)))
+        for d in sorted(shared, key=str) for top, ps in sorted(basis[d].items(), key=lambda kv: str(kv[0]))]
+    edges += [ViewEdge(str(graph.value(p, PKG.department)), str(p), "department 主管部门", "department 主管部门")
+              for p in shown if graph.value(p, PKG.department) is not None]
+    singles = len({d for d in basis} - shared)
+    in_year = f" of {year}" if year else ""
+    description = (
+        f"Overview{in_year}: {len(shown)} top-level projects (sub-projects rolled up into their parent), "
+        f"the {len(shared)} policy documents cited in the 立项依据 (legal basis) of at least {min_shared} of them, "
+        f"and their {len(departments)} departments (主管部门). "
+        f"{singles} policies cited by a single project are listed in its tooltip"
+        + (f"; {left_out} smaller projects are left out" if left_out > 0 else "")
+        + ". Focus on one project, policy or organization with `policykg view --focus NAME`.")
+    return View("policykg: which policy justifies which spending", description,
+                _nodes(graph, chosen, extra), tuple(sorted(edges)))
+
+
+def _descendants(graph: Graph, project: Node) -> list[URIRef]:
+    out, todo = [], list(children_of(graph, project))
+    while todo:
+        child = todo.pop()
+        if child not in out:
+            out.append(child)
+            todo.extend(children_of(graph, child))
+    return sorted(out)
+
+
+def find_nodes(graph: Graph, spec: str, *, kinds: Iterable[str] = FOCUS_KINDS, year: str | None = None) -> list[URIRef]:
+    """Nodes a user means by ``spec``: an IRI, a 文号 (``沪松府规〔2019〕23号``, any bracket style) or a label fragment.
+
+    A fragment matches rdfs:label, dcterms:title and skos:altLabel ignoring
+    spaces and case; when some labels equal the fragment, only those count.
+    ``year`` keeps projects of that fiscal year. Returns nodes in IRI order.
+    Raises: QueryError when nothing matches or more than ``MAX_MATCHES`` do.
+    """
+    kinds = tuple(kinds)
+    if spec.startswith(("http://", "https://")):
+        node = URIRef(spec)
+        if kind_of(graph, node) not in kinds:
+            raise QueryError(f"{spec}: no {' / '.join(kinds)} with this IRI in the graph")
+        return [node]
+    wanted = squash(spec).lower()
+    number = re.sub(r"[(（](\d{4})[)）]", r"〔\1〕", normalize_brackets(squash(spec)))
+    by_number = sorted((d for d, n in graph.subject_objects(PKG.docNumber) if str(n) == number and "policy" in kinds),
+                       key=str)
+    if by_number:
+        return by_number  # type: ignore[return-value]
+    candidates = [n for cls, kind in KIND_OF_CLASS.items() if kind in kinds for n in graph.subjects(RDF.type, cls)
+                  if not (year and kind == "project" and year_of(graph, n) != year)]
+    exact: set[Node] = set()
+    partial: set[Node] = set()
+    for candidate in candidates:
+        names = {squash(str(v)).lower() for p in (RDFS.label, DCTERMS.title, SKOS.altLabel)
+                 for v in graph.objects(candidate, p)}
+        if wanted in names:
+            exact.add(candidate)
+        elif any(wanted in name for name in names):
+            partial.add(candidate)
+    found = sorted(exact or partial, key=str)
+    if not found:
+        raise QueryError(f"nothing matches {spec!r}" + (f" in {year}" if year else "")
+                         + f" among {' / '.join(kinds)} nodes; try a shorter part of the name, a 文号 such as "
+                           "沪松府规〔2019〕23号, or an IRI")
+    if len(found) > MAX_MATCHES:
+        some = "; ".join(f"{label_of(graph, n)} ({year_of(graph, n) or kind_of(graph, n)})" for n in found[:8])
+        raise QueryError(f"{spec!r} matches {len(found)} nodes ({some}; …); use a longer part of the name, "
+                         "--year, or an IRI")
+    return found  # type: ignore[return-value]
+
+
+def focus(graph: Graph, spec: str, *, depth: int = 1, year: str | None = None) -> View:
+    """The neighbourhood of the nodes ``spec`` names (see ``find_nodes``), ``depth`` links out.
+
+    Organizations, places and indicators are reached but not passed through
+    (a department links to every project it runs); indicators are drawn for
+    focused projects only. ``year`` keeps projects of that fiscal year.
+    At most ``MAX_NODES`` nodes, nearest first.
+    """
+    if depth < 0:
+        raise QueryError(f"--depth {depth}: use 0 or more")
+    start = find_nodes(graph, spec, year=year)
+    neighbours: dict[Node, set[Node]] = defaultdict(set)
+    for prop, _relation, _backwards in RELATIONS:
+        for s, o in graph.subject_objects(prop):
+            neighbours[s].add(o)
+            neighbours[o].add(s)
+    distance: dict[Node, int] = {n: 0 for n in start}
+    queue: deque[Node] = deque(start)
+    while queue:
+        node = queue.popleft()
+        kind = kind_of(graph, node)
+        if distance[node] >= depth or (distance[node] > 0 and kind in _NOT_EXPANDED):
+            continue
+        for other in sorted(neighbours[node], key=str):
+            other_kind = kind_of(graph, other)
+            if other in distance or other_kind is None:
+                continue
+            if other_kind == "indicator" and (distance[node] > 0 or kind != "project"):
+                continue
+            if year and other_kind == "project" and year_of(graph, other) != year:
+                continue
+            distance[other] = distance[node] + 1
+            queue.append(other)
+    ordered = sorted(distance, key=lambda n: (distance[n], str(n)))
+    chosen = ordered[:MAX_NODES]
+    names = "; ".join(label_of(graph, n) + (f" ({year_of(graph, n)})" if year_of(graph, n) else "") for n in start[:5])
+    description = (f"Focus on {names}{' …' if len(start) > 5 else ''}: the {len(chosen)} nodes within {depth} "
+                   f"link(s)" + (f", projects of {year} only" if year else "")
+                   + "; organizations are shown but not followed further, indicators only for the focused projects"
+                   + (f"; {len(ordered) - len(chosen)} farther nodes left out" if len(ordered) > len(chosen) else "")
+                   + ".")
+    return View(f"policykg: {spec}", description, _nodes(graph, chosen), _edges(graph, set(chosen)),
+                focus=tuple(str(n) for n in start))
+
+
+def lineage(graph: Graph, spec: str, *, year: str | None = None) -> View:
+    """One programme across fiscal years: the projects ``spec`` names, and everything linked to them
+    by pkg:continues (either way) and pkg:partOf (parents and sub-projects), laid out by year.
+    """
+    start = find_nodes(graph, spec, kinds=("project",), year=year)
+    chosen: set[Node] = set()
+    todo: list[Node] = list(start)
+    while todo:
+        node = todo.pop()
+        if node in chosen:
+            continue
+        chosen.add(node)
+        for prop in (PKG.continues, PKG.partOf):
+            todo.extend(graph.objects(node, prop))
+            todo.extend(graph.subjects(prop, node))
+    years = sorted({y for n in chosen if (y := year_of(graph, n))})
+    levels = {n: 2 * years.index(year_of(graph, n) or years[0]) + _depth(graph, n) for n in chosen} if years else {}
+    links = sum(1 for s, o in graph.subject_objects(PKG.continues) if s in chosen and o in chosen)
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
+    description = (f"Lineage of {spec!r}: {len(chosen)} projects, {span}, one column per year (sub-projects in the "
+                   f"next column), linked by {links} pkg:continues link(s) and pkg:partOf (sub-project)"
+                   + ("" if links else "; no pkg:continues link reaches these projects, so the years stand side by "
+                                       "side, matched by name") + ".")
+    return View(f"policykg lineage: {spec}", description, _nodes(graph, chosen, levels=levels),
+                _edges(graph, chosen), hierarchical=True, focus=tuple(str(n) for n in start))
+
+
+def _depth(graph: Graph, project: Node) -> int:
+    depth, parent = 0, graph.value(project, PKG.partOf)  # type: ignore[arg-type]
+    while parent is not None and depth < 5:
+        depth, parent = depth + 1, graph.value(parent, PKG.partOf)
+    return min(depth, 1)
