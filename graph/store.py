@@ -291,8 +291,8 @@ def open_oxigraph(path: str | Path, graph_file: str | Path | None = None) -> tup
     folder = Path(path)
     if not _is_oxigraph(folder):
         if graph_file is None:
-            raise QueryError(f"{folder}: no Oxigraph store here; run `policykg query … --store {folder}` "
-                             "with a built graph (--graph out/graph.trig) to create it")
+            raise QueryError(f"{folder}: no Oxigraph store here, and no built graph to load into it; run "
+                             "`policykg build SOURCES --out out` first (it writes out/graph.trig), or pass --graph")
         load_oxigraph(graph_file, folder).close()
         return OxigraphStore(folder), True
     if graph_file is not None and Path(graph_file).exists() and _stale(folder, Path(graph_file)):
