@@ -107,13 +107,18 @@ def add_document(graph: Graph, doc: Document, index: PolicyIndex, orgs: OrgIndex
         graph.add((node, PKG.message, Literal(finding.message, lang="en")))
         if finding.line is not None:
             graph.add((node, PKG.sourceLine, Literal(finding.line)))
-    by_name = {p.name: project_iri(doc, p) for p in doc.projects if p.parent is None}
+    # Two top-level projects may share a name (004: 科普工作 of 本级 and of 科技馆); a sub-project belongs to
+    # the one of its own budget unit, and to the project of that name when the unit does not tell.
+    parents: dict[tuple[str, str | None], URIRef] = {}
+    for p in doc.projects:
+        if p.parent is None:
+            parents[(p.name, None)] = parents[(p.name, p.budget_unit)] = project_iri(doc, p)
     for project in doc.projects:
-        _add_project(graph, doc, project, by_name, index, orgs)
+        _add_project(graph, doc, project, parents, index, orgs)
 
 
-def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[str, URIRef], index: PolicyIndex,
-                 orgs: OrgIndex) -> None:
+def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[tuple[str, str | None], URIRef],
+                 index: PolicyIndex, orgs: OrgIndex) -> None:
     node = project_iri(doc, project)
     src = source_iri(doc)
     graph.add((node, RDF.type, PKG.Project))
@@ -121,8 +126,10 @@ def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[st
     _provenance(graph, node, src, project.line)
     if project.fiscal_year:
         graph.add((node, PKG.fiscalYear, Literal(str(project.fiscal_year), datatype=XSD.gYear)))
-    if project.parent and project.parent in parents:
-        graph.add((node, PKG.partOf, parents[project.parent]))
+    parent = parents.get((project.parent, project.budget_unit)) or parents.get((project.parent, None)) \
+        if project.parent else None
+    if parent is not None:
+        graph.add((node, PKG.partOf, parent))
     _add_project_orgs(graph, node, project, src, orgs)
     for prop, value in ((PKG.nature, project.nature), (PKG.category, project.category), (PKG.overview, project.overview),
                         (PKG.overallGoal, project.overall_goal), (PKG.annualGoal, project.annual_goal),

@@ -132,6 +132,9 @@ class PolicyNode:
             known = title_key(self.known_title)
             full = [(t, n) for t, n in full if title_key(t) == known] or [(self.known_title, 1)]
         if not full:
+            # Only a short or generic form was cited (《巡检报告》, 004 line 5118): it is the only name there is.
+            full = list(self.titles.items())
+        if not full:
             return None
         return sorted(full, key=lambda kv: (-kv[1], kv[0] not in self.numbered_titles, -len(kv[0]), kv[0]))[0][0]
 

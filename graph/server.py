@@ -1,0 +1,192 @@
+"""A SPARQL 1.1 Protocol endpoint on loopback: the Oxigraph server run on a built store.
+
+``Server`` starts the ``oxigraph`` binary (from the ``oxigraph`` package on
+PyPI) on ``127.0.0.1``, waits until it answers, and stops it on ``stop()`` or
+at the end of a ``with`` block::
+
+    with Server("out/store") as server:          # read-only unless writable=True
+        EndpointStore(server.query_url).select("SELECT …")
+
+Endpoints (Oxigraph's): ``url`` (query UI), ``query_url`` (SPARQL query),
+``update_url`` (SPARQL update, refused when read-only) and ``store_url``
+(Graph Store Protocol). Queries see the same default graph as
+``graph.store.OxigraphStore`` on that folder: the merged copy ``load_oxigraph``
+writes, or else the union of the named graphs (``--union-default-graph``); a
+writable server wants the union (see ``graph.store.unmerge``), since its writes
+to named graphs would not reach a merged copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import IO
+
+from graph.store import default_graph
+from loaders.errors import PolicyKGError
+
+HOST = "127.0.0.1"
+
+
+class ServerError(PolicyKGError):
+    """The Oxigraph server cannot be found, cannot start, or stopped answering."""
+
+
+def find_oxigraph() -> Path:
+    """The ``oxigraph`` server binary: next to this Python (the same virtual environment) or on PATH.
+
+    Raises: ServerError with the install command when there is none.
+    """
+    name = "oxigraph.exe" if sys.platform == "win32" else "oxigraph"
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return beside
+    found = shutil.which("oxigraph")
+    if found:
+        return Path(found)
+    raise ServerError("the Oxigraph server binary `oxigraph` was not found; install it with "
+                      "`pip install oxigraph` in the environment of policykg")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """The Oxigraph server on ``127.0.0.1:port`` over the store folder ``location``.
+
+    ``location``: an Oxigraph store folder (``graph.store.load_oxigraph``); ``None`` for an empty
+    in-memory store (writable only). ``port`` 0 picks a free port. ``writable`` allows SPARQL update
+    and Graph Store writes; otherwise the server opens the store read-only and refuses them (HTTP 403).
+    Raises (on start): ServerError with the server's own message when it does not come up.
+    """
+
+    def __init__(self, location: str | Path | None, *, port: int = 0, writable: bool = False,
+                 binary: str | Path | None = None, startup_timeout_s: float = 30.0) -> None:
+        if location is None and not writable:
+            raise ServerError("a read-only server needs a store folder; pass one, or writable=True for an empty store")
+        if location is not None and not (Path(location) / "CURRENT").exists():
+            raise ServerError(f"{location}: no Oxigraph store here; create it with `policykg query --store {location}`"
+                              " or graph.store.load_oxigraph")
+        self.location = Path(location) if location is not None else None
+        self.port = port
+        self.writable = writable
+        self.binary = Path(binary) if binary else None
+        self.startup_timeout_s = startup_timeout_s
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` — the query UI (YASGUI) is served here."""
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.url}/update"
+
+    @property
+    def store_url(self) -> str:
+        """The SPARQL 1.1 Graph Store Protocol endpoint (``?graph=IRI``), for ``graph.push``."""
+        return f"{self.url}/store"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def command(self) -> list[str]:
+        """The command line that starts the server."""
+        binary = str(self.binary or find_oxigraph())
+        args = [binary, "serve" if self.writable else "serve-read-only"]
+        if self.location is not None:
+            args += ["--location", str(self.location)]
+        args += ["--bind", f"{HOST}:{self.port}"]
+        if self.location is None or default_graph(self.location) == "union":
+            args.append("--union-default-graph")
+        return args
+
+    def start(self) -> Server:
+        """Start the server and wait until it answers a query. Returns: self."""
+        if self.running:
+            return self
+        if not self.port:
+            self.port = free_port()
+        command = self.command()
+        self._log = tempfile.TemporaryFile()
+        # A session of its own: Ctrl-C in a terminal reaches policykg only, which then stops the server in order.
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                                         start_new_session=sys.platform != "win32")
+        started = time.monotonic()
+        while time.monotonic() < started + self.startup_timeout_s:
+            if self._process.poll() is not None:
+                message = self._output()
+                self._cleanup()
+                raise ServerError(f"the Oxigraph server did not start on {HOST}:{self.port}: {message or 'no message'}"
+                                  "; if the port is taken choose another --port (0 picks a free one)")
+            # Another server may already answer on a taken port: ours is up once it says it listens
+            # (or, with a future message, once it has answered while staying alive for a while).
+            listening = "Listening for requests" in self._output() or time.monotonic() > started + 5
+            if listening and self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise ServerError(f"the Oxigraph server did not answer on {self.url} within {self.startup_timeout_s:.0f} s")
+
+    def _answers(self) -> bool:
+        request = urllib.request.Request(f"{self.query_url}?query=ASK%7B%7D",
+                                         headers={"Accept": "application/sparql-results+json"})
+        try:
+            with urllib.request.urlopen(request, timeout=1) as response:  # noqa: S310 (loopback http)
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def _output(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        message = self._log.read().decode("utf-8", "replace").strip()
+        return message.split("\n\nStack backtrace:")[0][-500:]
+
+    def wait(self) -> int:
+        """Block until the server exits (for the command line: Ctrl-C raises KeyboardInterrupt). Returns: exit code."""
+        if self._process is None:
+            return 0
+        return self._process.wait()
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s) and release the store folder."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
