@@ -119,6 +119,16 @@ class PKG(DefinedNamespace):
     findingKind: URIRef
     message: URIRef
 
+    # the text as written of an amount (object of pkg:amountAsWritten)
+    AmountAsWritten: URIRef
+    # links made by the linking step, with evidence and a score
+    Link: URIRef
+    LineageLink: URIRef  # ?link pkg:successor ?later ; pkg:predecessor ?earlier (and ?later pkg:continues ?earlier)
+    successor: URIRef
+    predecessor: URIRef
+    linkScore: URIRef  # 0..1, xsd:decimal
+    evidence: URIRef  # one reason, as text
+    noPredecessor: URIRef  # true: the linking step looked for an earlier project and found none
 
 # 一级/二级 indicator labels -> concept IRIs of the SKOS scheme pkg:IndicatorFramework
 # (ontology/indicator_framework.ttl holds the labels and the broader/narrower structure).
