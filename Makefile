@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/policykg build seeds --out out
 	$(BIN)/policykg view --graph out/graph.ttl --out out/graph.html
 	$(BIN)/policykg query policy-projects-money --graph out/graph.ttl
-	@echo "graph: out/graph.ttl (also out/graph.trig, out/graph.nt); view: out/graph.html"
+	@echo "graph: out/graph.ttl (also out/graph.trig, out/graph.nt, out/graph.jsonld); view: out/graph.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check loaders graph ontology tests

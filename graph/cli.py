@@ -1,7 +1,8 @@
 """The ``policykg`` command line: a thin shell over library functions.
 
 Exit codes: 0 success; 1 the command ran but found problems (unreadable
-files in a build, an empty answer is *not* a problem); 2 usage or input error.
+files in a build, a graph that violates the SHACL shapes; an empty answer is
+*not* a problem); 2 usage or input error.
 Results go to stdout, progress and messages to stderr.
 """
 
@@ -26,6 +27,7 @@ from graph import analysis, pipeline, queries, store, views
 from graph import evolution as lineage_view
 from graph import push as push_module
 from graph import server as server_module
+from graph import validate as shacl
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
 
@@ -53,14 +55,21 @@ def _fail(exc: Exception, code: int = 2) -> typer.Exit:
 @app.command()
 def build(
     sources: Annotated[list[Path], typer.Argument(help="Document files or folders (default: seeds)")] = None,  # type: ignore[assignment]
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for graph.ttl, graph.trig, graph.nt")] = Path("out"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for graph.ttl, .trig, .nt, .jsonld and context.jsonld")] = Path("out"),
+    check: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph against the SHACL shapes")] = True,
 ) -> None:
-    """Parse documents, build the graph, write it, and print a summary per document."""
+    """Parse documents, build the graph, validate it, write it, and print a summary per document.
+
+    Exit codes: 0 built and valid; 1 some file could not be read, or the graph
+    violates the SHACL shapes (the files are still written; `policykg validate`
+    lists every problem); 2 nothing could be built.
+    """
     paths = list(sources or [Path("seeds")])
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("reading", total=None)
-            _, report = pipeline.build(paths, out_dir, progress=lambda f: progress.update(task, description=f"reading {f.name}"))
+            _, report = pipeline.build(paths, out_dir, progress=lambda f: progress.update(task, description=f"reading {f.name}"),
+                                       validate_graph=check)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     table = RichTable(title="policykg build")
@@ -78,7 +87,9 @@ def build(
     err.print(f"{report.projects} projects, {report.triples} triples")
     for _fmt, path in report.outputs.items():
         out.print(f"wrote {path}")
-    if report.errors:
+    if report.validation is not None:
+        _print_validation(report.validation, limit=BUILD_REPORT_LINES)
+    if report.errors or (report.validation is not None and not report.validation.conforms):
         raise typer.Exit(1)
 
 
@@ -385,6 +396,42 @@ def push(
     for iri, triples, code in report.graphs:
         err.print(f"{iri or 'default graph'}: {triples} triples (HTTP {code})", highlight=False)
     out.print(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {url}", highlight=False)
+
+
+BUILD_REPORT_LINES = 20
+
+
+def _print_validation(report: shacl.ValidationReport, limit: int | None = None, lang: str = "en") -> None:
+    """Validation results on stderr, violations first, at most ``limit`` lines, then the summary."""
+    lines = shacl.render(report, lang)
+    for line in lines[:limit]:
+        err.print(Text(line, style="red" if not line.startswith(("warning", "警告")) else "yellow"))
+    if limit is not None and len(lines) > limit:
+        err.print(f"… {len(lines) - limit} more; `policykg validate` lists them all")
+    err.print(shacl.summary(report))
+
+
+@app.command("validate")
+def validate_graph(
+    graph: Annotated[Path, typer.Option("--graph", help="The built graph to check (.ttl, .trig, .nt, .jsonld)")] = DEFAULT_GRAPH,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: en or zh")] = "en",
+) -> None:
+    """Check a built graph against the SHACL shapes and print every problem, with file and line.
+
+    Exit codes (pySHACL's): 0 the graph conforms (warnings may be printed);
+    1 it violates the shapes; 2 the graph could not be read or checked.
+    """
+    if lang not in ("en", "zh"):
+        raise _fail(PolicyKGError(f"unknown --lang {lang!r}; use en or zh"))
+    try:
+        report = shacl.validate(store.open_graph(graph))
+    except PolicyKGError as exc:
+        raise _fail(exc) from None
+    for line in shacl.render(report, lang):
+        out.print(Text(line))
+    err.print(shacl.summary(report))
+    if not report.conforms:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -1,6 +1,9 @@
-"""The main job as a library call: documents -> graph -> files, with a report.
+"""The main job as a library call: documents -> graph -> validation -> files, with a report.
 
-``build`` is what ``policykg build`` runs and what a notebook calls.
+``build`` is what ``policykg build`` runs and what a notebook calls. The graph
+is checked against the SHACL shapes (``graph.validate``); a graph that does not
+conform is still written, so that it can be inspected and queried, and the
+report says so (``policykg build`` then exits with 1).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from rdflib import Dataset
 
 from graph.build import build_dataset
 from graph.export import write_graph
+from graph.validate import ValidationReport, validate
 from loaders import Document, LoadError, load, source_files
 from loaders.errors import PolicyKGError
 
@@ -25,6 +29,7 @@ class BuildReport:
     errors: list[LoadError] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
     triples: int = 0
+    validation: ValidationReport | None = None  # None when built with validate=False
 
     @property
     def projects(self) -> int:
@@ -32,11 +37,13 @@ class BuildReport:
 
 
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
-          progress: Callable[[Path], None] | None = None) -> tuple[Dataset, BuildReport]:
-    """Read every document under ``sources``, build the graph, write it to ``out_dir``.
+          progress: Callable[[Path], None] | None = None, validate_graph: bool = True) -> tuple[Dataset, BuildReport]:
+    """Read every document under ``sources``, build the graph, validate it, write it to ``out_dir``.
 
     A file that cannot be read is reported in ``report.errors`` and the others
     are still built. ``progress`` is called with each file before it is read.
+    With ``validate_graph`` the SHACL report is in ``report.validation``; the
+    files are written whether or not the graph conforms.
     Returns: (the dataset, the report). Raises: PolicyKGError when no file could be read at all.
     """
     report = BuildReport()
@@ -54,6 +61,8 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
         raise PolicyKGError("no document could be read: " + "; ".join(e.message for e in report.errors))
     dataset = build_dataset(report.documents)
     report.triples = len(set(dataset.quads((None, None, None, None))))
+    if validate_graph:
+        report.validation = validate(dataset)
     if out_dir is not None:
         report.outputs = write_graph(dataset, out_dir)
     return dataset, report

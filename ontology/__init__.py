@@ -129,6 +129,8 @@ class PKG(DefinedNamespace):
     evidence: URIRef  # LineageLink -> why, in words (one literal per reason)
     noPredecessor: URIRef  # Project -> true: no project of an earlier year in the corpus continues into it
     titleQualifier: URIRef  # PolicyDocument -> status its title ends with: 修订稿, 试行 …
+    AmountAsWritten: URIRef  # the text as written of an amount (object of pkg:amountAsWritten)
+    Link: URIRef  # a link made by the linking step, with evidence and a score
 
 
 # 一级/二级 indicator labels -> concept IRIs of the SKOS scheme pkg:IndicatorFramework

@@ -76,3 +76,55 @@ def test_evolution_prints_the_timeline_and_target_changes(tmp_path: Path) -> Non
     missing = runner.invoke(app, ["evolution", "没有这个项目", "--graph", str(tmp_path / "graph.ttl")])
     assert missing.exit_code == 2
     assert "no project named '没有这个项目' in the graph" in missing.stderr
+
+
+F004 = "004_b5c1e20c1c71ec69.txt"
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    ok = runner.invoke(app, ["validate", "--graph", str(tmp_path / "graph.ttl")])
+    assert ok.exit_code == 0, ok.output
+    assert "the graph conforms to the SHACL shapes: 0 violations" in ok.stderr
+    # a second fiscal year on 城市数字化 (004 line 190: 项目名称 城市数字化, 2023 年度)
+    broken = tmp_path / "broken.ttl"
+    text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    broken.write_text(text + '\n<https://w3id.org/policykg/id/project/2023-8126be2ee3c8> '
+                      '<https://w3id.org/policykg#fiscalYear> "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n',
+                      encoding="utf-8")
+    bad = runner.invoke(app, ["validate", "--graph", str(broken)])
+    assert bad.exit_code == 1
+    assert (f"project 城市数字化 ({F004}:190): has 2 pkg:fiscalYear values; "
+            "a project has exactly one fiscal year (pkg:fiscalYear, an xsd:gYear)") in bad.stdout.splitlines()
+    assert "the graph does NOT conform to the SHACL shapes" in bad.stderr
+    zh = runner.invoke(app, ["validate", "--graph", str(broken), "--lang", "zh"])
+    assert zh.exit_code == 1 and f"项目 城市数字化（{F004}:190）：pkg:fiscalYear 有 2 个值" in zh.stdout
+    missing = runner.invoke(app, ["validate", "--graph", str(tmp_path / "nothing.ttl")])
+    assert missing.exit_code == 2
+    assert "no such graph; run `policykg build SOURCES --out" in missing.stderr
+    wrong_lang = runner.invoke(app, ["validate", "--graph", str(broken), "--lang", "fr"])
+    assert wrong_lang.exit_code == 2 and "unknown --lang 'fr'; use en or zh" in wrong_lang.stderr
+
+
+def test_build_fails_on_a_violation_but_writes_the_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Graph
+
+    import graph.validate as validation
+    from ontology import ontology_path
+
+    # a stricter rule than the shipped shapes: every project states its 项目资金总额. The sub-projects of
+    # 004 give only their own amount in the heading, e.g. line 19: 1、手机信号检测（10 万）.
+    strict = Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+    strict.parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pkg: <https://w3id.org/policykg#> .
+        <urn:test:TotalFunds> a sh:NodeShape ; sh:targetClass pkg:Project ;
+            sh:property [ sh:path pkg:totalFunds ; sh:minCount 1 ; sh:message "test rule: a project states its total funds"@en ] .""",
+                 format="turtle")
+    monkeypatch.setattr(validation, "_shapes", lambda: strict)
+    result = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"project 手机信号检测 ({F004}:19): has no pkg:totalFunds; test rule: a project states its total funds" in result.stderr
+    assert "`policykg validate` lists them all" in result.stderr
+    assert "the graph does NOT conform to the SHACL shapes" in result.stderr
+    assert all((tmp_path / name).exists() for name in ("graph.ttl", "graph.trig", "graph.nt", "graph.jsonld", "context.jsonld"))
+    skipped = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path / "unchecked"), "--no-validate"])
+    assert skipped.exit_code == 0 and "SHACL" not in skipped.stderr
