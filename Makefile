@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@echo "graph: out/graph.ttl (also out/graph.trig, out/graph.nt); view: out/graph.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check loaders graph ontology tests
+	$(BIN)/ruff check loaders graph ontology tests bench
 
 test: $(STAMP) lint
 	$(BIN)/pytest

@@ -17,11 +17,11 @@ from typing import Annotated
 import typer
 from rdflib import Literal
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph import pipeline, queries, store, views
+from graph import pipeline, queries, store
 from loaders.errors import PolicyKGError
 
 app = typer.Typer(help="Chinese budget performance documents -> an RDF knowledge graph of projects, "
@@ -49,29 +49,71 @@ def _fail(exc: Exception, code: int = 2) -> typer.Exit:
 def build(
     sources: Annotated[list[Path], typer.Argument(help="Document files or folders (default: seeds)")] = None,  # type: ignore[assignment]
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for graph.ttl, graph.trig, graph.nt")] = Path("out"),
+    workers: Annotated[int, typer.Option("--workers", help="Processes for parsing (0: one per core)")] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every document; ignore OUT/.cache")] = False,
 ) -> None:
-    """Parse documents, build the graph, write it, and print a summary per document."""
+    """Parse documents, build the graph, write it, and print a summary per document.
+
+    Documents read before are taken from OUT/.cache (keyed by their content), so
+    a re-run after one file changed re-parses only that file.
+    """
     paths = list(sources or [Path("seeds")])
     try:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("reading", total=None)
-            _, report = pipeline.build(paths, out_dir, progress=lambda f: progress.update(task, description=f"reading {f.name}"))
+        report = _build_with_progress(paths, out_dir, workers or None, not no_cache)
     except PolicyKGError as exc:
         raise _fail(exc) from None
-    table = RichTable(title="policykg build")
-    for column in ("document", "layout", "projects", "lines understood", "findings"):
-        table.add_column(column)
-    for doc in report.documents:
-        table.add_row(doc.file_name, doc.layout, str(len(doc.projects)),
-                      f"{len(doc.covered_lines)}/{len(doc.text_lines)}", str(len(doc.findings)))
-    err.print(table)
+    err.print(_summary(report))
     for e in report.errors:
         _error(e.message)
-    err.print(f"{report.projects} projects, {report.triples} triples")
+    err.print(f"{report.projects} projects, {report.triples} triples; {report.parsed} documents parsed, "
+              f"{report.cached} from the cache, {report.graphs_built} named graphs rebuilt")
+    err.print("seconds: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in report.seconds.items()))
     for _fmt, path in report.outputs.items():
         out.print(f"wrote {path}")
     if report.errors:
         raise typer.Exit(1)
+
+
+SUMMARY_ROWS = 50  # above this many documents the summary groups them by layout
+
+
+def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, cache: bool) -> pipeline.BuildReport:
+    """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
+    from loaders import source_files
+
+    total = len(source_files(list(paths)))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=total or None)
+
+        def advance(file: Path) -> None:
+            progress.update(task, advance=1, description=f"reading {file.name}")
+            if progress.tasks[0].completed >= total:
+                progress.update(task, description="linking and writing the graph")
+
+        _, report = pipeline.build(paths, out_dir, progress=advance, dataset=False, workers=workers, cache=cache)
+    return report
+
+
+def _summary(report: pipeline.BuildReport) -> RichTable:
+    """One row per document for a few documents; per layout for many."""
+    table = RichTable(title="policykg build")
+    if len(report.documents) <= SUMMARY_ROWS:
+        for column in ("document", "layout", "projects", "lines understood", "findings"):
+            table.add_column(column)
+        for doc in report.documents:
+            table.add_row(doc.file_name, doc.layout, str(len(doc.projects)),
+                          f"{len(doc.covered_lines)}/{len(doc.text_lines)}", str(len(doc.findings)))
+        return table
+    for column in ("layout", "documents", "projects", "lines understood", "findings"):
+        table.add_column(column)
+    for layout in sorted({d.layout for d in report.documents}):
+        docs = [d for d in report.documents if d.layout == layout]
+        covered = sum(len(d.covered_lines) for d in docs)
+        lines = sum(len(d.text_lines) for d in docs)
+        table.add_row(layout, str(len(docs)), str(sum(len(d.projects) for d in docs)), f"{covered}/{lines}",
+                      str(sum(len(d.findings) for d in docs)))
+    return table
 
 
 def _cell(value: object, *, pretty: bool = False) -> str:
@@ -132,6 +174,8 @@ def view(
     out_file: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("out/graph.html"),
 ) -> None:
     """Write a pyvis HTML view of the graph that opens without a network."""
+    from graph import views  # pyvis, jinja2 and networkx are imported only for this command
+
     try:
         path = views.write_view(store.open_graph(graph), out_file)
     except PolicyKGError as exc:
