@@ -177,7 +177,7 @@ def view(
     from graph import views  # pyvis, jinja2 and networkx are imported only for this command
 
     try:
-        path = views.write_view(store.open_graph(graph), out_file)
+        path = views.write_view(views.view_graph(graph), out_file)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     out.print(f"wrote {path}")

@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 
 from pyvis.network import Network
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import DCTERMS, ORG
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV
 
 from ontology import PKG
 
@@ -42,6 +42,7 @@ class ViewNode:
     kind: str
     tooltip: str
     size: float
+    yuan: Decimal | None = None  # a project's annual request, to rank projects when the view is limited
 
 
 def _label(graph: Graph, node: URIRef) -> str:
@@ -81,7 +82,7 @@ def default_view(graph: Graph) -> tuple[list[ViewNode], list[tuple[str, str, str
                 f"source {_source(graph, p)}",
             ]))
             size = 10 + (float(money) ** 0.5) / 60 if money else 10
-            nodes[str(p)] = ViewNode(str(p), _label(graph, p), "project", tip, min(size, 80))
+            nodes[str(p)] = ViewNode(str(p), _label(graph, p), "project", tip, min(size, 80), money)
         return str(p)
 
     for p, _, doc in graph.triples((None, PKG.justifiedBy, None)):
@@ -104,6 +105,93 @@ def default_view(graph: Graph) -> tuple[list[ViewNode], list[tuple[str, str, str
     return sorted(nodes.values(), key=lambda n: n.id), sorted(edges)
 
 
+# What default_view reads; view_graph keeps only these triples of a big graph file.
+VIEW_PREDICATES = frozenset(str(p) for p in (
+    RDF.type, RDFS.label, DCTERMS.title, PKG.justifiedBy, PKG.partOf, PKG.department, PKG.annualFunds,
+    PKG.fiscalYear, PKG.docNumber, PKG.sourceLine, PKG.fileName, PROV.wasDerivedFrom,
+))
+_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS"}
+
+
+def view_graph(path: str | Path) -> Graph:
+    """The triples of a built graph file that ``default_view`` needs, as an rdflib ``Graph``.
+
+    Reading 4 million triples into rdflib takes minutes and gigabytes; Oxigraph
+    streams the file and only the view's predicates (``VIEW_PREDICATES``) are
+    kept. Accepts .ttl, .trig, .nt and .nq files (named graphs are merged).
+    Raises: QueryError when the file is missing or its format unknown.
+    """
+    import pyoxigraph
+
+    from loaders.errors import QueryError
+
+    file = Path(path)
+    if not file.exists():
+        raise QueryError(f"{file}: no such graph; run `policykg build SOURCES --out {file.parent}` first")
+    fmt = _FORMATS.get(file.suffix)
+    if fmt is None:
+        raise QueryError(f"{file}: unknown graph format {file.suffix!r}; use one of {', '.join(_FORMATS)}")
+    graph = Graph()
+    terms: dict[object, object] = {}
+
+    def term(node):  # type: ignore[no-untyped-def]
+        found = terms.get(node)
+        if found is None:
+            if isinstance(node, pyoxigraph.NamedNode):
+                found = URIRef(node.value)
+            elif isinstance(node, pyoxigraph.Literal):
+                if node.language:
+                    found = Literal(node.value, lang=node.language)
+                elif node.datatype.value == str(XSD.string):
+                    found = Literal(node.value)
+                else:
+                    found = Literal(node.value, datatype=URIRef(node.datatype.value))
+            else:
+                found = BNode(node.value)
+            terms[node] = found
+        return found
+
+    for quad in pyoxigraph.parse(path=str(file), format=getattr(pyoxigraph.RdfFormat, fmt)):
+        if quad.predicate.value in VIEW_PREDICATES:
+            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
+
+
+MAX_NODES = 2000  # a browser lays out about this many nodes in seconds; more take minutes
+LARGE_VIEW = 300  # above this many nodes the page trades curved edges and layout polish for opening time
+
+
+def limit_view(nodes: list[ViewNode], edges: list[tuple[str, str, str]], max_nodes: int = MAX_NODES
+               ) -> tuple[list[ViewNode], list[tuple[str, str, str]]]:
+    """At most ``max_nodes`` nodes: projects by annual request (largest first), each with its neighbours.
+
+    A project is kept together with the policies that justify it, its parent
+    project and its department, so every kept node keeps its context; projects
+    are added while the whole group fits. Returns the view unchanged when it is
+    small enough.
+    """
+    if len(nodes) <= max_nodes:
+        return nodes, edges
+    by_id = {n.id: n for n in nodes}
+    neighbours: dict[str, set[str]] = {}
+    for a, b, _ in edges:
+        if by_id[b].kind == "project":
+            neighbours.setdefault(b, set()).add(a)
+    projects = sorted((n for n in nodes if n.kind == "project"), key=lambda n: (-(n.yuan or 0), n.id))
+    kept: set[str] = set()
+    for project in projects:
+        group = {project.id} | {
+            a for a in neighbours.get(project.id, ()) if by_id[a].kind != "project" or a in kept}
+        parent = next((a for a in neighbours.get(project.id, ()) if by_id[a].kind == "project"), None)
+        if parent is not None and parent not in kept:
+            group |= {parent} | neighbours.get(parent, set())
+        new = group - kept
+        if len(kept) + len(new) <= max_nodes:
+            kept |= new
+    return ([n for n in nodes if n.id in kept],
+            [e for e in edges if e[0] in kept and e[1] in kept])
+
+
 def render(nodes: list[ViewNode], edges: list[tuple[str, str, str]], title: str) -> str:
     """An offline HTML page for the given nodes and edges, with a legend."""
     net = Network(height="820px", width="100%", directed=True, cdn_resources="in_line",
@@ -111,6 +199,13 @@ def render(nodes: list[ViewNode], edges: list[tuple[str, str, str]], title: str)
     net.barnes_hut(spring_length=120)
     net.toggle_physics(True)
     net.options.physics.stabilization = {"enabled": True, "iterations": 300}  # type: ignore[attr-defined]
+    if len(nodes) > LARGE_VIEW:
+        # Measured on 2,000 nodes in headless Chromium (bench/results.md): 66 s to a stable layout with
+        # these defaults, 6.5 s without dynamic smooth edges (each adds a hidden physics node), without
+        # vis-network's clustering pre-layout (improvedLayout) and with 100 stabilization iterations.
+        net.options.edges.smooth.enabled = False  # type: ignore[attr-defined]
+        net.options.layout = {"improvedLayout": False}  # type: ignore[attr-defined]
+        net.options.physics.stabilization = {"enabled": True, "iterations": 100}  # type: ignore[attr-defined]
     for n in nodes:
         kind = KINDS[n.kind]
         net.add_node(n.id, label=n.label if len(n.label) <= 16 else n.label[:15] + "…", title=n.tooltip,
@@ -139,9 +234,17 @@ def offline_html(page: str, title: str, node_count: int) -> str:
     return re.sub(r"<body[^>]*>", lambda m: m.group(0) + header, page, count=1)
 
 
-def write_view(graph: Graph, out: str | Path, title: str = "policykg: policy → project → money") -> Path:
-    """Write the default view of ``graph`` to ``out``. Returns: the path written."""
+def write_view(graph: Graph, out: str | Path, title: str = "policykg: policy → project → money",
+               max_nodes: int = MAX_NODES) -> Path:
+    """Write the default view of ``graph`` to ``out``, at most ``max_nodes`` nodes (``limit_view``).
+
+    Returns: the path written.
+    """
     nodes, edges = default_view(graph)
+    total = len(nodes)
+    nodes, edges = limit_view(nodes, edges, max_nodes)
+    if len(nodes) < total:
+        title += f" (the largest annual requests: {len(nodes):,} of {total:,} nodes)"
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(nodes, edges, title), encoding="utf-8")
