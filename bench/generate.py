@@ -145,8 +145,8 @@ def _policies(rng: random.Random) -> tuple[list[Policy], dict[str, list[Policy]]
     return shared, by_district
 
 
-def _programmes(rng: random.Random, department: str, themes: tuple[str, ...], district: str,
-                shared: list[Policy], local: list[Policy], units: list[str | None]) -> list[Programme]:
+def _programmes(rng: random.Random, themes: tuple[str, ...], shared: list[Policy], local: list[Policy],
+                units: list[str | None]) -> list[Programme]:
     count = rng.randint(3, 10)
     names: list[str] = []
     programmes = []
@@ -551,7 +551,7 @@ def plan(n: int, seed: int = 0) -> list[tuple[str, ExpectedDocument]]:
             if rng.random() < 0.15:
                 units = [f"{department}(本级)", f"上海市{district}{rng.choice(DEPARTMENTS[43:])[0]}"]
             programmes[(district, dept)] = (
-                _programmes(rng, department, themes, district, shared, local[district], units or [None]),  # type: ignore[list-item]
+                _programmes(rng, themes, shared, local[district], units or [None]),  # type: ignore[arg-type]
                 units,
             )
         pool, units = programmes[(district, dept)]

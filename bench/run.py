@@ -399,9 +399,14 @@ def markdown(info: dict[str, str], results: list[SizeResult]) -> str:
         for q in names:
             rd = r.rdflib.medians_ms.get(q) if r.rdflib else None
             ox = r.oxigraph.medians_ms.get(q) if r.oxigraph else None
-            rows = (r.oxigraph.rows.get(q) if r.oxigraph else None) or (r.rdflib.rows.get(q) if r.rdflib else None)
+            ox_rows = r.oxigraph.rows.get(q) if r.oxigraph else None
+            rd_rows = r.rdflib.rows.get(q) if r.rdflib else None
+            if ox_rows is not None and rd_rows is not None and ox_rows != rd_rows:
+                rows = f"{rd_rows} (rdflib) ≠ {ox_rows} (Oxigraph)"
+            else:
+                rows = str(ox_rows if ox_rows is not None else rd_rows if rd_rows is not None else "—")
             ratio = f"{rd / ox:,.1f}×" if rd is not None and ox else "—"
-            lines.append(f"| {r.n} | {q} | {rows if rows is not None else '—'} | {_ms(rd)} | {_ms(ox)} | {ratio} |")
+            lines.append(f"| {r.n} | {q} | {rows} | {_ms(rd)} | {_ms(ox)} | {ratio} |")
     lines += ["", "| N | engine | load s | note |", "|---|---|---|---|"]
     for r in results:
         for t in (r.rdflib, r.oxigraph):

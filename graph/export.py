@@ -107,7 +107,7 @@ def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path) -> di
     return paths
 
 
-def _serialize(quads: Iterable[object], path: Path, fmt: pyoxigraph.RdfFormat) -> None:
+def _serialize(quads: Iterable[pyoxigraph.Quad], path: Path, fmt: pyoxigraph.RdfFormat) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     pyoxigraph.serialize(quads, str(tmp), fmt, prefixes=PREFIXES)  # a path: Oxigraph buffers the writes itself
     tmp.replace(path)

@@ -30,7 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
-from typing import overload
+from typing import TypeVar, overload
 
 from rdflib import Dataset
 
@@ -42,6 +42,7 @@ from graph.ntriples import count_lines, document_ntriples
 from loaders import Document, LoadError, load, source_files
 from loaders.errors import PolicyKGError
 
+T = TypeVar("T")
 _CHUNK = 8  # files per task sent to a worker: few enough to balance, enough to amortize the round trip
 _PARALLEL_FROM = 16  # below this many files to parse, a pool costs more than it saves
 
@@ -89,7 +90,7 @@ def _graph_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
     return [(i, document_ntriples(docs[i], index)) for i in positions]
 
 
-def _chunks(items: Sequence[object], size: int) -> Iterator[list[object]]:
+def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
 
@@ -149,7 +150,7 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
                 take(future.result())
     else:
         for chunk in _chunks(paths, _CHUNK):
-            take(_read_chunk(chunk))  # type: ignore[arg-type]
+            take(_read_chunk(chunk))
     for slot in slots:
         if isinstance(slot, Document):
             report.documents.append(slot)
