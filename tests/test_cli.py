@@ -66,3 +66,13 @@ def test_view_writes_offline_html(tmp_path: Path) -> None:
     assert "<script src=\"http" not in page and "<link" not in page.split("<body")[0].replace("<link", "", 0) or True
     assert 'src="http' not in page and 'href="http' not in page
     assert "vis.Network" in page
+
+
+def test_a_second_build_takes_every_document_from_the_cache(tmp_path: Path) -> None:
+    first = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert "80 projects, " in first.stderr and "; 5 documents parsed, 0 from the cache, 5 named graphs rebuilt" in first.stderr
+    second = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert second.exit_code == 0, second.output
+    assert "; 0 documents parsed, 5 from the cache, 0 named graphs rebuilt" in second.stderr
+    fresh = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path), "--no-cache", "--workers", "2"])
+    assert "5 documents parsed, 0 from the cache, 5 named graphs rebuilt" in fresh.stderr
