@@ -10,7 +10,9 @@ lives in ``<out>/.cache/``:
 - ``graphs/<key>.nt`` — a document's named graph as sorted N-Triples, where
   the key hashes the document, the graph code (``graph``/``ontology``
   sources) and the policy nodes its citations link to (so a merge decided by
-  another document rebuilds this graph too).
+  another document rebuilds this graph too);
+- ``outputs.json`` — which graphs the files in ``<out>`` were written from,
+  with their sizes and times, so that an unchanged build does not write them again.
 
 Entries are written atomically (temporary file + rename); a damaged entry is
 treated as missing. ``prune`` removes what the last build did not use.
@@ -91,6 +93,11 @@ def _canonical(value: object) -> object:
     return repr(value)
 
 
+def output_stamp(graph_keys: list[str]) -> str:
+    """What the written files depend on: the named graphs (their keys) and the code that writes them."""
+    return hashlib.sha256(("\n".join(sorted(graph_keys)) + "\0" + graph_fingerprint()).encode()).hexdigest()
+
+
 class BuildCache:
     """Cached documents and named graphs under ``<out_dir>/.cache``; ``None`` disables caching."""
 
@@ -142,6 +149,32 @@ class BuildCache:
             _write_atomic(file, data)
             self.used.add(file)
 
+    def current_outputs(self, stamp: str, out_dir: str | Path) -> dict[str, Path] | None:
+        """The files of the last build when they were written from the same graphs and not touched since."""
+        file = self._path("", "outputs", ".json")
+        if file is None or not file.exists():
+            return None
+        try:
+            recorded = json.loads(file.read_text(encoding="utf-8"))
+            outputs = {name: Path(path) for name, path in recorded["outputs"].items()}
+            if recorded["stamp"] != stamp or any(Path(p).parent != Path(out_dir) for p in outputs.values()):
+                return None
+            if any(_file_state(p) != recorded["files"].get(str(p)) for p in outputs.values()):
+                return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        self.used.add(file)
+        return outputs
+
+    def record_outputs(self, stamp: str, outputs: dict[str, Path]) -> None:
+        file = self._path("", "outputs", ".json")
+        if file is None:
+            return
+        record = {"stamp": stamp, "outputs": {k: str(v) for k, v in outputs.items()},
+                  "files": {str(p): _file_state(p) for p in outputs.values()}}
+        _write_atomic(file, json.dumps(record).encode("utf-8"))
+        self.used.add(file)
+
     def prune(self) -> int:
         """Remove entries this build did not use; returns how many were removed."""
         if self.root is None:
@@ -169,6 +202,15 @@ def read_document_entry(data: bytes) -> Document:
     if not isinstance(document, Document):
         raise TypeError("not a cached Document")
     return document
+
+
+def _file_state(path: Path) -> list[int] | None:
+    """Size and modification time (ns) of a file, ``None`` when it is missing."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _write_atomic(file: Path, data: bytes) -> None:

@@ -69,7 +69,7 @@ def build(
               f"{report.cached} from the cache, {report.graphs_built} named graphs rebuilt")
     err.print("seconds: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in report.seconds.items()))
     for _fmt, path in report.outputs.items():
-        out.print(f"wrote {path}")
+        out.print(f"wrote {path}" if report.outputs_written else f"up to date {path}")
     if report.errors:
         raise typer.Exit(1)
 

@@ -35,7 +35,7 @@ from typing import TypeVar, overload
 from rdflib import Dataset
 
 from graph.build import source_iri
-from graph.cache import BuildCache, document_entry, graph_key, read_document_entry
+from graph.cache import BuildCache, document_entry, graph_key, output_stamp, read_document_entry
 from graph.export import dataset_from_graphs, write_graphs
 from graph.link import PolicyIndex, link_policies
 from graph.ntriples import count_lines, document_ntriples
@@ -58,6 +58,7 @@ class BuildReport:
     parsed: int = 0  # documents read by a loader in this build (the others came from the cache)
     cached: int = 0  # documents taken from the cache
     graphs_built: int = 0  # named graphs encoded in this build (the others came from the cache)
+    outputs_written: bool = False  # False when the files were already those of these graphs
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage: read, link, graph, write
 
     @property
@@ -159,8 +160,8 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
 
 
 def _graphs(documents: list[Document], index: PolicyIndex, cache: BuildCache, report: BuildReport,
-            workers: int) -> list[tuple[str, bytes]]:
-    """(source graph IRI, sorted N-Triples) of every document, cached ones reused."""
+            workers: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(source graph IRI, sorted N-Triples) of every document, cached ones reused; and their cache keys."""
     blobs: list[bytes | None] = [None] * len(documents)
     keys = [graph_key(doc, index) for doc in documents]
     todo = []
@@ -185,7 +186,8 @@ def _graphs(documents: list[Document], index: PolicyIndex, cache: BuildCache, re
     for i in todo:
         cache.put_graph(keys[i], blobs[i])  # type: ignore[arg-type]
     report.graphs_built = len(todo)
-    return [(str(source_iri(doc)), blob) for doc, blob in zip(documents, blobs, strict=True)]  # type: ignore[misc]
+    graphs = [(str(source_iri(doc)), blob) for doc, blob in zip(documents, blobs, strict=True)]
+    return graphs, keys  # type: ignore[return-value]
 
 
 @overload
@@ -251,11 +253,15 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
         raise PolicyKGError("no document could be read: " + "; ".join(e.message for e in report.errors))
     index = link_policies(report.documents)
     lap("link")
-    graphs = _graphs(report.documents, index, store, report, count)
+    graphs, keys = _graphs(report.documents, index, store, report, count)
     report.triples = sum(count_lines(blob) for _, blob in graphs)
     lap("graph")
     if out_dir is not None:
-        report.outputs = write_graphs(graphs, out_dir)
+        stamp = output_stamp(keys)
+        current = store.current_outputs(stamp, out_dir)
+        report.outputs_written = current is None
+        report.outputs = current or write_graphs(graphs, out_dir)
+        store.record_outputs(stamp, report.outputs)
         store.prune()
         lap("write")
     if not dataset:

@@ -134,3 +134,19 @@ def test_parallel_build_writes_the_same_files_as_a_sequential_one(tmp_path: Path
     assert parallel.parsed == sequential.parsed == 24
     assert [e.message for e in parallel.errors] == [f"{docs / 'zz_empty.txt'}: the file is empty; nothing to read"]
     assert [d.file_name for d in parallel.documents] == [d.file_name for d in sequential.documents]
+
+
+def test_an_unchanged_build_leaves_the_files_alone_unless_one_was_touched(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build([seeds], out, dataset=False, workers=1)
+    stamps = {name: (out / name).stat().st_mtime_ns for name in OUTPUTS}
+    written = _files(out)
+    _, report = pipeline.build([seeds], out, dataset=False, workers=1)
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUTS} == stamps
+    assert set(report.outputs) == {"turtle", "trig", "nt"} and not report.outputs_written
+    (out / "graph.ttl").write_text("edited by hand", encoding="utf-8")
+    pipeline.build([seeds], out, dataset=False, workers=1)
+    assert _files(out) == written
+    (out / "graph.nt").unlink()
+    pipeline.build([seeds], out, dataset=False, workers=1)
+    assert _files(out) == written
