@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@echo "graph: out/graph.ttl (also out/graph.trig, out/graph.nt, out/graph.jsonld); view: out/graph.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check loaders graph ontology tests
+	$(BIN)/ruff check loaders graph ontology tests bench
 	$(BIN)/mypy --strict --ignore-missing-imports loaders
 
 # The browser test drives Debian's chromium (never a downloaded browser); CI runs as root.

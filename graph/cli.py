@@ -19,11 +19,11 @@ from typing import Annotated
 import typer
 from rdflib import Literal
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph import analysis, pipeline, queries, store, views
+from graph import analysis, pipeline, queries, store
 from graph import evolution as lineage_view
 from graph import push as push_module
 from graph import server as server_module
@@ -56,9 +56,15 @@ def _fail(exc: Exception, code: int = 2) -> typer.Exit:
 def build(
     sources: Annotated[list[Path], typer.Argument(help="Document files or folders (default: seeds)")] = None,  # type: ignore[assignment]
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for graph.ttl, .trig, .nt, .jsonld and context.jsonld")] = Path("out"),
-    check: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph against the SHACL shapes")] = True,
+    check: Annotated[bool | None, typer.Option("--validate/--no-validate",
+                                               help="Check the SHACL shapes (default: for up to 200 documents)")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Processes for parsing (0: one per core)")] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every document; ignore OUT/.cache")] = False,
 ) -> None:
     """Parse documents, build the graph, validate it, write it, and print a summary per document.
+
+    Documents read before are taken from OUT/.cache (keyed by their content), so
+    a re-run after one file changed re-parses only that file.
 
     Exit codes: 0 built and valid; 1 some file could not be read, or the graph
     violates the SHACL shapes (the files are still written; `policykg validate`
@@ -66,27 +72,20 @@ def build(
     """
     paths = list(sources or [Path("seeds")])
     try:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("reading", total=None)
-            _, report = pipeline.build(paths, out_dir, progress=lambda f: progress.update(task, description=f"reading {f.name}"),
-                                       validate_graph=check)
+        report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check)
     except PolicyKGError as exc:
         raise _fail(exc) from None
-    table = RichTable(title="policykg build")
-    for column in ("document", "layout", "projects", "lines → facts", "not understood", "problems"):
-        table.add_column(column)
-    for doc in report.documents:
-        cov = coverage(doc)
-        table.add_row(doc.file_name, doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
-                      str(len(cov.unexplained)), str(len(cov.problems)))
-    err.print(table)
-    for doc in report.documents:
-        _print_findings(doc, limit=10)
+    err.print(_summary(report))
+    if len(report.documents) <= SUMMARY_ROWS:
+        for doc in report.documents:
+            _print_findings(doc, limit=10)
     for e in report.errors:
         _error(e.message)
-    err.print(f"{report.projects} projects, {report.triples} triples")
+    err.print(f"{report.projects} projects, {report.triples} triples; {report.parsed} documents parsed, "
+              f"{report.cached} from the cache, {report.graphs_built} named graphs rebuilt")
+    err.print("seconds: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in report.seconds.items()))
     for _fmt, path in report.outputs.items():
-        out.print(f"wrote {path}")
+        out.print(f"wrote {path}" if report.outputs_written else f"up to date {path}")
     if report.validation is not None:
         _print_validation(report.validation, limit=BUILD_REPORT_LINES)
     if report.errors or (report.validation is not None and not report.validation.conforms):
@@ -120,6 +119,51 @@ def coverage_command(
         _error(e.message)
     if errors:
         raise typer.Exit(1)
+
+
+SUMMARY_ROWS = 50  # above this many documents the summary groups them by layout
+
+
+def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, cache: bool,
+                         check: bool | None = None) -> pipeline.BuildReport:
+    """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
+    from loaders import source_files
+
+    total = len(source_files(list(paths)))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=total or None)
+
+        def advance(file: Path) -> None:
+            progress.update(task, advance=1, description=f"reading {file.name}")
+            if progress.tasks[0].completed >= total:
+                progress.update(task, description="linking and writing the graph")
+
+        _, report = pipeline.build(paths, out_dir, progress=advance, dataset=False, workers=workers, cache=cache,
+                                   validate_graph=check)
+    return report
+
+
+def _summary(report: pipeline.BuildReport) -> RichTable:
+    """One row per document for a few documents; per layout for many."""
+    table = RichTable(title="policykg build")
+    if len(report.documents) <= SUMMARY_ROWS:
+        for column in ("document", "layout", "projects", "lines → facts", "not understood", "problems"):
+            table.add_column(column)
+        for doc in report.documents:
+            cov = coverage(doc)
+            table.add_row(doc.file_name, doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
+                          str(len(cov.unexplained)), str(len(cov.problems)))
+        return table
+    for column in ("layout", "documents", "projects", "lines understood", "findings"):
+        table.add_column(column)
+    for layout in sorted({d.layout for d in report.documents}):
+        docs = [d for d in report.documents if d.layout == layout]
+        covered = sum(len(d.covered_lines) for d in docs)
+        lines = sum(len(d.text_lines) for d in docs)
+        table.add_row(layout, str(len(docs)), str(sum(len(d.projects) for d in docs)), f"{covered}/{lines}",
+                      str(sum(len(d.findings) for d in docs)))
+    return table
 
 
 def _cell(value: object, *, pretty: bool = False) -> str:
@@ -216,8 +260,10 @@ def view(
     lineage: Annotated[str, typer.Option("--lineage", help="A programme across years (pkg:continues, pkg:partOf)")] = "",
 ) -> None:
     """Write a pyvis HTML view that opens without a network: the overview, a --focus, or a --lineage."""
+    from graph import views  # pyvis and jinja2 are imported only for this command
+
     try:
-        kg = store.open_graph(graph)
+        kg = views.view_graph(graph) if not (focus or lineage) else store.open_graph(graph)
         chosen = views.make_view(kg, focus_on=focus or None, depth=depth, year=year or None, lineage_of=lineage or None)
         path = views.write_view(kg, out_file, view=chosen)
     except PolicyKGError as exc:

@@ -1,25 +1,41 @@
-"""Writing the built graph: Turtle (union), TriG (one named graph per source), sorted N-Triples,
-and JSON-LD with its context.
+"""Writing the built graph: Turtle (union), TriG (one named graph per source), sorted N-Triples, JSON-LD.
 
-Output is deterministic: the same input gives byte-identical files, whatever
-the process's hash seed. rdflib's TriG serializer writes named graphs in the
-order of the store's set of graphs, which changes between processes, so the
-graphs are sorted by IRI here; the JSON-LD nodes and value lists are sorted too.
+The build hands over each document's named graph as sorted N-Triples bytes
+(``graph.ntriples``); Oxigraph turns them into Turtle and TriG (its
+serializers are streaming and written in Rust, so 4 million triples take
+seconds rather than the minutes rdflib's pretty-printers need).
+
+Output is deterministic: the same input gives byte-identical files. Named
+graphs are written in the order of their IRIs, triples in the order of their
+N-Triples lines, so Turtle and TriG group each subject's statements together.
+JSON-LD (``graph.jsonld``) carries the context of ``context.jsonld`` inline, so
+it opens without a network: compacted with sorted nodes for graphs of up to
+``COMPACT_JSONLD_UP_TO`` triples, in Oxigraph's expanded form beyond.
 """
 
 from __future__ import annotations
 
+import heapq
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph
+import pyoxigraph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.serializers.trig import TrigSerializer
 
-from graph.build import union_graph
+from graph.ntriples import ntriples
 from ontology import ELI, ID, ORG, PKG, SCHEMA, WD
+
+# No prefix for data IRIs (id:): their local names hold "/", which Turtle must escape as "\/" and some
+# parsers (rdflib's TriG graph names) do not read back.
+PREFIXES: dict[str, str] = {
+    "pkg": str(PKG._NS), "org": str(ORG), "prov": str(PROV), "dcterms": str(DCTERMS),
+    "skos": str(SKOS), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+}
+
 
 # The JSON-LD context of graph.jsonld (also written alone as context.jsonld, for
 # compacting other JSON-LD, e.g. query results, with the same short names).
@@ -28,42 +44,142 @@ CONTEXT: dict[str, str] = {
     "dcterms": str(DCTERMS), "prov": str(PROV), "org": str(ORG), "skos": str(SKOS), "eli": str(ELI),
     "schema": str(SCHEMA), "wd": str(WD), "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
 }
+COMPACT_JSONLD_UP_TO = 200_000  # triples; rdflib's compaction takes minutes on millions
 
 
-def write_graph(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``graph.ttl``, ``graph.trig``, ``graph.nt``, ``graph.jsonld`` and ``context.jsonld`` into ``out_dir``.
+def _lines(blob: bytes) -> Iterator[bytes]:
+    start = 0
+    while start < len(blob):
+        end = blob.index(b"\n", start) + 1
+        yield blob[start:end]
+        start = end
 
-    ``out_dir`` is created if missing. ``graph.jsonld`` carries the context of
-    ``context.jsonld`` inline, so it opens without a network or a second file.
+
+def union_lines(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """All triples of the named graphs, de-duplicated, as sorted N-Triples lines.
+
+    A merge of the graphs' sorted lines: memory stays with the graphs, not a copy of the union.
+    """
+    last = None
+    for line in heapq.merge(*(_lines(blob) for _, blob in graphs)):
+        if line != last:
+            yield line
+            last = line
+
+
+def union_ntriples(graphs: Iterable[tuple[str, bytes]]) -> bytes:
+    """``union_lines`` as one bytes object."""
+    return b"".join(union_lines(graphs))
+
+
+def nquads(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The named graphs as N-Quads chunks, one per graph, in IRI order.
+
+    Every N-Triples line ends in `` .\n`` and a literal's newlines are escaped,
+    so the graph name goes in front of each line's final `` .``.
+    """
+    for iri, blob in sorted(graphs, key=lambda g: g[0]):
+        yield blob.replace(b" .\n", b" <" + iri.encode("utf-8") + b"> .\n")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of bytes chunks (so Oxigraph can parse without one big buffer)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path) -> dict[str, Path]:
+    """Write ``graph.ttl``, ``graph.trig`` and ``graph.nt`` into ``out_dir`` (created if missing).
+
+    ``graphs``: (named graph IRI, sorted N-Triples bytes) per source document.
     Returns: format name -> path written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    union = union_graph(dataset)
     paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig", "nt": out / "graph.nt",
              "jsonld": out / "graph.jsonld", "context": out / "context.jsonld"}
-    paths["turtle"].write_text(union.serialize(format="turtle"), encoding="utf-8")
-    paths["trig"].write_bytes(trig_bytes(dataset))
-    lines = sorted(set(union.serialize(format="nt").splitlines()) - {""})
-    paths["nt"].write_text("\n".join(lines) + "\n", encoding="utf-8")
-    paths["jsonld"].write_text(jsonld_text(union), encoding="utf-8")
-    paths["context"].write_text(_dump({"@context": CONTEXT}), encoding="utf-8")
+    tmp = paths["nt"].with_name(".graph.nt.tmp")
+    with tmp.open("wb") as stream:
+        stream.writelines(union_lines(graphs))
+    tmp.replace(paths["nt"])
+    _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES), paths["turtle"],
+               pyoxigraph.RdfFormat.TURTLE)
+    reader = io.BufferedReader(_ChunkReader(nquads(graphs)), buffer_size=1 << 20)
+    _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS), paths["trig"], pyoxigraph.RdfFormat.TRIG)
+    _write_jsonld(paths["nt"], paths["jsonld"])
+    _write(paths["context"], _dump({"@context": CONTEXT}).encode("utf-8"))
     return paths
 
 
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG serializer with the named graphs in IRI order (subjects are already sorted)."""
+def _write_jsonld(nt: Path, path: Path) -> None:
+    size = sum(1 for _ in nt.open("rb"))
+    if size <= COMPACT_JSONLD_UP_TO:
+        graph = Graph()
+        graph.parse(nt, format="nt")
+        _write(path, jsonld_text(graph).encode("utf-8"))
+        return
+    expanded = path.with_name(f".{path.name}.expanded")
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES), str(expanded),
+                         pyoxigraph.RdfFormat.JSON_LD)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as stream, expanded.open("rb") as body:
+        stream.write(b'{"@context": ' + json.dumps(CONTEXT, ensure_ascii=False, sort_keys=True).encode() + b', "@graph": ')
+        while chunk := body.read(1 << 20):
+            stream.write(chunk)
+        stream.write(b"}\n")
+    expanded.unlink()
+    tmp.replace(path)
 
-    def __init__(self, store: Graph) -> None:
-        super().__init__(store)
-        self.contexts.sort(key=lambda graph: str(graph.identifier))
+
+def _serialize(quads: Iterable[pyoxigraph.Quad], path: Path, fmt: pyoxigraph.RdfFormat) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    pyoxigraph.serialize(quads, str(tmp), fmt, prefixes=PREFIXES)  # a path: Oxigraph buffers the writes itself
+    tmp.replace(path)
 
 
-def trig_bytes(dataset: Dataset) -> bytes:
-    """The dataset as UTF-8 TriG, named graphs sorted by IRI."""
-    stream = io.BytesIO()
-    _SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def dataset_graphs(dataset: Dataset) -> list[tuple[str, bytes]]:
+    """The named graphs of an rdflib dataset as (IRI, sorted N-Triples) pairs."""
+    return [(str(g.identifier), ntriples(g)) for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)]
+
+
+def dataset_from_graphs(graphs: Iterable[tuple[str, bytes]]) -> Dataset:
+    """An rdflib ``Dataset`` (default graph = union) holding the given named graphs."""
+    from graph.build import _bind
+
+    dataset = Dataset(default_union=True)
+    _bind(dataset)
+    for iri, blob in graphs:
+        graph: Graph = dataset.graph(URIRef(iri))
+        _bind(graph)
+        graph.parse(data=blob.decode("utf-8"), format="nt")
+    return dataset
+
+
+def write_graph(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:
+    """Write an rdflib dataset as ``write_graphs`` does. Returns: format name -> path written."""
+    return write_graphs(dataset_graphs(dataset), out_dir)
 
 
 def jsonld_text(graph: Graph) -> str:

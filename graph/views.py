@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from graph.view_page import KINDS, iframe_html, render_view
 from graph.view_select import View, ViewEdge, ViewNode, find_nodes, focus, lineage, overview
+from ontology import PKG
 
 __all__ = ["KINDS", "View", "ViewEdge", "ViewNode", "default_view", "find_nodes", "iframe_html", "make_view",
            "render", "render_view", "write_view"]
@@ -61,3 +62,50 @@ def write_view(graph: Graph, out: str | Path, title: str | None = None, *, view:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_view(view), encoding="utf-8")
     return path
+
+
+# Text-heavy predicates the overview never reads; view_graph leaves them out of a big graph file.
+_SKIPPED = frozenset(str(p) for p in (
+    PKG.overview, PKG.overallGoal, PKG.annualGoal, PKG.achievedResult, PKG.textAsWritten, PKG.quote, PKG.message,
+    PKG.targetText, PKG.comparator, PKG.targetValue, PKG.unit, PKG.actualText, PKG.actualValue, PKG.weight,
+    PKG.score, PKG.deviationNote, PKG.evidence, PKG.implementationPeriod,
+))
+_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS"}
+
+
+def view_graph(path: str | Path) -> Graph:
+    """A built graph file without the long texts the overview does not show, as an rdflib ``Graph``.
+
+    Reading 4 million triples into rdflib takes minutes and gigabytes; Oxigraph
+    streams the file and the text-heavy predicates (``_SKIPPED``) are dropped.
+    Accepts .ttl, .trig, .nt and .nq files (named graphs are merged).
+    Raises: QueryError when the file is missing or its format unknown.
+    """
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from loaders.errors import QueryError
+
+    file = Path(path)
+    if not file.exists():
+        raise QueryError(f"{file}: no such graph; run `policykg build SOURCES --out {file.parent}` first")
+    name = _FORMATS.get(file.suffix)
+    if name is None:
+        raise QueryError(f"{file}: unknown graph format {file.suffix!r}; use one of {', '.join(_FORMATS)}")
+    graph = Graph()
+
+    def term(node: object) -> object:
+        if isinstance(node, pyoxigraph.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, pyoxigraph.Literal):
+            if node.language:
+                return Literal(node.value, lang=node.language)
+            return Literal(node.value, datatype=URIRef(node.datatype.value) if node.datatype else XSD.string)
+        return BNode(str(getattr(node, "value", node)))
+
+    for quad in pyoxigraph.parse(path=str(file), format=getattr(pyoxigraph.RdfFormat, name)):
+        if quad.predicate.value in _SKIPPED:
+            continue
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
+    return graph

@@ -128,3 +128,13 @@ def test_build_fails_on_a_violation_but_writes_the_files(tmp_path: Path, monkeyp
     assert all((tmp_path / name).exists() for name in ("graph.ttl", "graph.trig", "graph.nt", "graph.jsonld", "context.jsonld"))
     skipped = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path / "unchecked"), "--no-validate"])
     assert skipped.exit_code == 0 and "SHACL" not in skipped.stderr
+
+
+def test_a_second_build_takes_every_document_from_the_cache(tmp_path: Path) -> None:
+    first = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert "80 projects, " in first.stderr and "; 5 documents parsed, 0 from the cache, 5 named graphs rebuilt" in first.stderr
+    second = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert second.exit_code == 0, second.output
+    assert "; 0 documents parsed, 5 from the cache, 0 named graphs rebuilt" in second.stderr
+    fresh = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path), "--no-cache", "--workers", "2"])
+    assert "5 documents parsed, 0 from the cache, 5 named graphs rebuilt" in fresh.stderr

@@ -98,8 +98,8 @@ def test_push_replaces_each_source_graph(built: Path, tmp_path: Path) -> None:
         # the document 004 changes: 高新技术企业认定专项补贴项目 asks 1 yuan instead of 130,000,000
         changed = tmp_path / "graph.trig"
         text = (built / "graph.trig").read_text(encoding="utf-8")
-        assert text.count(" 130000000.0 ;") == 2  # pkg:annualFunds and the amount as written (rdf:value)
-        changed.write_text(text.replace(" 130000000.0 ;", " 1.0 ;"), encoding="utf-8")
+        assert text.count('"130000000"^^xsd:decimal') == 2  # pkg:annualFunds and the amount as written (rdf:value)
+        changed.write_text(text.replace('"130000000"^^xsd:decimal', '"1"^^xsd:decimal'), encoding="utf-8")
         push(changed, server.store_url)
         amounts = sparql(server.query_url, """PREFIX pkg: <https://w3id.org/policykg#>
             SELECT ?yuan WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> "高新技术企业认定专项补贴项目"@zh ;
@@ -123,7 +123,7 @@ def test_push_into_a_writable_store_is_seen_by_queries(built: Path, tmp_path: Pa
     load_oxigraph(built / "graph.trig", folder).close()
     unmerge(folder)  # what `policykg serve --writable` does before it starts
     changed = tmp_path / "graph.trig"
-    changed.write_text((built / "graph.trig").read_text(encoding="utf-8").replace(" 130000000.0 ;", " 2.0 ;"),
+    changed.write_text((built / "graph.trig").read_text(encoding="utf-8").replace('"130000000"^^xsd:decimal', '"2"^^xsd:decimal'),
                        encoding="utf-8")
     with Server(folder, writable=True) as server:
         assert "--union-default-graph" in server.command()

@@ -1,0 +1,486 @@
+"""The benchmark: build time, memory, triples, query latency and the HTML view at corpus scale.
+
+For each size N (default 5 = the seeds, 500 and 4,000 generated documents, see
+``bench.generate``) it measures, on this machine:
+
+- ``policykg build`` as a user runs it (a separate process, wall and CPU time,
+  documents per second, peak memory of the process tree), cold (no cache),
+  warm (nothing changed) and incremental (one document changed);
+- the triples written;
+- the median latency of every named query (``graph/queries/*.rq``) over
+  ``--repeats`` runs, on rdflib in memory (``graph.store.open_graph`` of
+  ``graph.ttl``) and on an in-memory pyoxigraph ``Store`` whose default graph
+  is loaded with ``graph.nt`` (the union of the named graphs: pyoxigraph 0.5's
+  ``use_default_graph_as_union`` repeats a triple once per named graph holding
+  it, oxigraph issue 1919, so it would answer different rows), and their ratio;
+- the default HTML view (``policykg view``): nodes and the time headless
+  Chromium needs to open and lay it out (Playwright driving Debian's chromium
+  when installed; otherwise ``chromium --headless --dump-dom``, which stops at
+  the load event).
+
+Results are written to ``bench/results.md`` (the part above the notes marker;
+hand-written notes below it are kept) and ``<out>/results.json``.
+
+    python -m bench.run                       # 5, 500, 4000
+    python -m bench.run --sizes 5 --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+NOTES_MARKER = "<!-- notes: everything below this line is kept by bench/run.py -->"
+RDFLIB_TIMEOUT = 600  # seconds for loading + querying one size on one engine before giving up
+VIEW_TIMEOUT = 900
+MEMORY_LIMIT_GB = 8.0  # per query engine process
+
+
+@dataclass
+class BuildRun:
+    wall_s: float
+    cpu_s: float  # user + system of the build process and its workers
+    peak_rss_mb: float  # sum of resident memory over the process tree, sampled every 20 ms
+    max_process_rss_mb: float  # the largest single process
+    parsed: int
+    cached: int
+    graphs_rebuilt: int
+    triples: int
+    stages: dict[str, float]
+    exit_code: int
+
+
+@dataclass
+class QueryTimes:
+    engine: str
+    load_s: float | None
+    medians_ms: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class SizeResult:
+    n: int
+    documents: int
+    corpus: str
+    generate_s: float | None
+    cold: BuildRun | None = None
+    warm: BuildRun | None = None
+    incremental: BuildRun | None = None
+    rdflib: QueryTimes | None = None
+    oxigraph: QueryTimes | None = None
+    view: dict[str, object] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, str]:
+    """Cores, memory, CPU model, Python and library versions, date, load."""
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError):
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    import pyoxigraph
+    import rdflib
+
+    return {
+        "cores": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "memory": memory,
+        "cpu": model,
+        "python": platform.python_version(),
+        "rdflib": rdflib.__version__,
+        "pyoxigraph": getattr(pyoxigraph, "__version__", "?"),
+        "os": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# ---------------------------------------------------------------------------- processes
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (kB)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            m = re.search(r"VmRSS:\s+(\d+)", status)
+            total += int(m.group(1)) if m else 0
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack += [int(c) for c in children]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_measured(command: list[str], timeout: float | None = None, memory_limit_gb: float | None = None
+                 ) -> tuple[subprocess.CompletedProcess[str], float, float, float, float]:
+    """Run a command; returns (result, wall s, cpu s of its tree, peak tree RSS MB, largest process RSS MB).
+
+    ``memory_limit_gb`` caps the address space of the command (the machine is shared: an engine that
+    needs more fails with MemoryError instead of pushing others out of memory).
+    """
+
+    def limit() -> None:
+        if memory_limit_gb is not None:
+            size = int(memory_limit_gb * 1024**3)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               preexec_fn=limit if memory_limit_gb else None)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return result, wall, cpu, peak / 1024, after.ru_maxrss / 1024
+
+
+def _policykg() -> str:
+    script = Path(sys.executable).parent / "policykg"
+    return str(script) if script.exists() else shutil.which("policykg") or "policykg"
+
+
+# ---------------------------------------------------------------------------- build
+
+
+def build(corpus: Path, out: Path, *, clean: bool) -> BuildRun:
+    if clean and out.exists():
+        shutil.rmtree(out)
+    result, wall, cpu, peak, largest = run_measured([_policykg(), "build", str(corpus), "--out", str(out)])
+    counts = re.search(r"(\d+) triples; (\d+) documents parsed, (\d+) from the cache, (\d+) named graphs rebuilt",
+                       result.stderr)
+    stages = dict((m.group(1), float(m.group(2))) for m in re.finditer(r"(\w+) (\d+\.\d+)", _line(result.stderr, "seconds:")))
+    if result.returncode not in (0, 1) or counts is None:
+        raise RuntimeError(f"policykg build failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    triples, parsed, cached, rebuilt = (int(x) for x in counts.groups())
+    return BuildRun(round(wall, 3), round(cpu, 3), round(peak, 1), round(largest, 1), parsed, cached, rebuilt, triples,
+                    stages, result.returncode)
+
+
+def _line(text: str, prefix: str) -> str:
+    return next((line for line in text.splitlines() if line.startswith(prefix)), "")
+
+
+def touch_one(corpus: Path) -> tuple[Path, bytes]:
+    """Change one document the way an editor would (a corrected amount); returns (file, original bytes)."""
+    file = sorted(p for p in corpus.rglob("*") if p.suffix == ".txt")[0]
+    original = file.read_bytes()
+    text = original.decode("utf-8")
+    changed = re.sub(r"预算资金 (\d+(?:\.\d+)?) 万元", lambda m: f"预算资金 {m.group(1)} 万元 ", text, count=1)
+    if changed == text:
+        changed = text + "\n"
+    file.write_bytes(changed.encode("utf-8"))
+    return file, original
+
+
+# ---------------------------------------------------------------------------- queries
+
+_QUERY_SCRIPT = r"""
+import json, statistics, sys, time
+from graph import queries
+engine, path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+catalog = queries.catalog()
+out = {"medians_ms": {}, "rows": {}}
+start = time.perf_counter()
+if engine == "rdflib":
+    from graph.store import open_graph, select
+    graph = open_graph(path)
+    run = lambda text: len(select(graph, text).rows)
+else:
+    import pyoxigraph
+    store = pyoxigraph.Store()
+    store.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    def run(text):
+        result = store.query(text)
+        return sum(1 for _ in result) if not isinstance(result, bool) else 1
+out["load_s"] = round(time.perf_counter() - start, 3)
+for q in catalog:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        rows = run(q.text)
+        times.append((time.perf_counter() - t) * 1000)
+    out["medians_ms"][q.name] = round(statistics.median(times), 2)
+    out["rows"][q.name] = rows
+print(json.dumps(out))
+"""
+
+
+def query_times(engine: str, graph_file: Path, repeats: int, timeout: float) -> QueryTimes:
+    """Load the built graph into an engine and time every named query (median of ``repeats``)."""
+    command = [sys.executable, "-c", _QUERY_SCRIPT, engine, str(graph_file), str(repeats)]
+    result, wall, _cpu, peak, _ = run_measured(command, timeout=timeout, memory_limit_gb=MEMORY_LIMIT_GB)
+    if result.returncode != 0:
+        if "MemoryError" in result.stderr:
+            note = f"needed more than {MEMORY_LIMIT_GB:.0f} GB (MemoryError); not measured"
+        elif result.returncode < 0:
+            note = f"did not finish within {timeout:.0f} s"
+        else:
+            note = result.stderr.strip()[-300:]
+        return QueryTimes(engine, None, note=note)
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return QueryTimes(engine, data["load_s"], data["medians_ms"], data["rows"], note=f"peak memory {peak:.0f} MB")
+
+
+# ---------------------------------------------------------------------------- view
+
+_PLAYWRIGHT_SCRIPT = r"""
+import json, sys, time
+from playwright.sync_api import sync_playwright
+page_file, chromium, timeout_ms = sys.argv[1], sys.argv[2], int(sys.argv[3])
+hook = '''
+Object.defineProperty(window, "network", {configurable: true, get() { return this.__network; }, set(v) {
+  this.__network = v;
+  v.once("stabilizationIterationsDone", () => { window.__stable = performance.now(); });
+  v.once("afterDrawing", () => { window.__drawn = performance.now(); });
+}});
+'''
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    page = browser.new_page()
+    page.add_init_script(hook)
+    start = time.perf_counter()
+    page.goto("file://" + page_file, wait_until="load", timeout=timeout_ms)
+    loaded = time.perf_counter() - start
+    page.wait_for_function("() => window.__stable || window.__drawn", timeout=timeout_ms)
+    try:
+        page.wait_for_function("() => window.__stable && window.__drawn", timeout=timeout_ms)
+    except Exception:
+        pass
+    ready = time.perf_counter() - start
+    nodes = page.evaluate("() => window.network ? window.network.body.data.nodes.length : null")
+    browser.close()
+print(json.dumps({"load_s": round(loaded, 3), "open_s": round(ready, 3), "drawn_nodes": nodes}))
+"""
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def view(graph_file: Path, html: Path) -> dict[str, object]:
+    """Write the default view with ``policykg view`` and open it in headless Chromium."""
+    result, wall, _cpu, peak, _ = run_measured([_policykg(), "view", "--graph", str(graph_file), "--out", str(html)],
+                                               timeout=VIEW_TIMEOUT)
+    info: dict[str, object] = {"write_s": round(wall, 3), "write_peak_mb": round(peak, 1)}
+    if result.returncode != 0 or not html.exists():
+        info["note"] = f"policykg view failed or timed out: {result.stderr.strip()[-300:]}"
+        return info
+    page = html.read_text(encoding="utf-8")
+    count = re.search(r'data-count="(\d+)"', page)
+    info["nodes"] = int(count.group(1)) if count else len(re.findall(r'"id":', page))
+    info["html_mb"] = round(len(page.encode("utf-8")) / 1e6, 2)
+    chromium = _chromium()
+    if chromium is None:
+        info["note"] = "no chromium on this machine: opening time not measured"
+        return info
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        start = time.perf_counter()
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", f"file://{html.resolve()}"],
+                       capture_output=True, timeout=120)
+        info["open_s"] = round(time.perf_counter() - start, 3)
+        info["how"] = "chromium --headless --dump-dom (until the load event; layout not awaited: Playwright not installed)"
+        return info
+    result, wall, _cpu, _peak, _ = run_measured(
+        [sys.executable, "-c", _PLAYWRIGHT_SCRIPT, str(html.resolve()), chromium, "120000"], timeout=180)
+    if result.returncode != 0:
+        info["note"] = f"Playwright failed: {result.stderr.strip()[-300:]}"
+        return info
+    info.update(json.loads(result.stdout.strip().splitlines()[-1]))
+    info["how"] = "Playwright + Debian chromium: navigation start until vis-network's stabilizationIterationsDone and first drawing"
+    return info
+
+
+# ---------------------------------------------------------------------------- corpus
+
+
+def corpus(n: int, out: Path, seed: int) -> tuple[Path, int, float | None]:
+    """The documents of size ``n`` (a copy of the seeds for 5): (folder, count, seconds to generate)."""
+    folder = out / f"corpus-{n}"
+    if n == 5:
+        target = folder / "documents"
+        if folder.exists():
+            shutil.rmtree(folder)
+        target.mkdir(parents=True)
+        for file in sorted(SEEDS.glob("*.txt")):
+            shutil.copy2(file, target / file.name)
+        return target, 5, None
+    from bench.generate import generate
+
+    start = time.perf_counter()
+    manifest = generate(n, folder, seed)
+    return folder / "documents", len(manifest), round(time.perf_counter() - start, 3)
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def markdown(info: dict[str, str], results: list[SizeResult]) -> str:
+    lines = ["# Benchmark results", "",
+             "Written by `python -m bench.run` (see bench/run.py for what each number means).", "",
+             "## Machine", ""]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += ["", "## Build (`policykg build DOCS --out OUT`, whole process)", "",
+              "| N | documents | run | wall s | docs/s | CPU s | peak RSS tree MB | largest process MB | parsed | from cache | graphs rebuilt | triples | stages (s) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for name in ("cold", "warm", "incremental"):
+            b: BuildRun | None = getattr(r, name)
+            if b is None:
+                continue
+            rate = r.documents / b.wall_s if b.wall_s else 0
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in b.stages.items())
+            lines.append(f"| {r.n} | {r.documents} | {name} | {b.wall_s:.2f} | {rate:,.0f} | {b.cpu_s:.1f} | "
+                         f"{b.peak_rss_mb:,.0f} | {b.max_process_rss_mb:,.0f} | {b.parsed} | {b.cached} | "
+                         f"{b.graphs_rebuilt} | {b.triples:,} | {stages} |")
+    names = sorted({q for r in results for t in (r.rdflib, r.oxigraph) if t for q in t.medians_ms})
+    lines += ["", "## Named queries: median latency (ms)", "",
+              "rdflib: `graph.store.open_graph(graph.ttl)` in memory. Oxigraph: in-memory `pyoxigraph.Store`, "
+              "default graph loaded with graph.nt (the union of the named graphs). Each engine process is "
+              f"capped at {MEMORY_LIMIT_GB:.0f} GB.", "",
+              "| N | query | rows | rdflib ms | Oxigraph ms | rdflib / Oxigraph |", "|---|---|---|---|---|---|"]
+    for r in results:
+        for q in names:
+            rd = r.rdflib.medians_ms.get(q) if r.rdflib else None
+            ox = r.oxigraph.medians_ms.get(q) if r.oxigraph else None
+            ox_rows = r.oxigraph.rows.get(q) if r.oxigraph else None
+            rd_rows = r.rdflib.rows.get(q) if r.rdflib else None
+            if ox_rows is not None and rd_rows is not None and ox_rows != rd_rows:
+                rows = f"{rd_rows} (rdflib) ≠ {ox_rows} (Oxigraph)"
+            else:
+                rows = str(ox_rows if ox_rows is not None else rd_rows if rd_rows is not None else "—")
+            ratio = f"{rd / ox:,.1f}×" if rd is not None and ox else "—"
+            lines.append(f"| {r.n} | {q} | {rows} | {_ms(rd)} | {_ms(ox)} | {ratio} |")
+    lines += ["", "| N | engine | load s | note |", "|---|---|---|---|"]
+    for r in results:
+        for t in (r.rdflib, r.oxigraph):
+            if t is not None:
+                lines.append(f"| {r.n} | {t.engine} | {_ms(t.load_s)} | {t.note} |")
+    lines += ["", "## Default HTML view (`policykg view`)", "", "| N | nodes | HTML MB | write s | open s | how |",
+              "|---|---|---|---|---|---|"]
+    for r in results:
+        v = r.view
+        if v:
+            lines.append(f"| {r.n} | {v.get('nodes', '—')} | {v.get('html_mb', '—')} | {v.get('write_s', '—')} | "
+                         f"{v.get('open_s', '—')} | {v.get('how', v.get('note', ''))} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(path: Path, text: str) -> None:
+    notes = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if NOTES_MARKER in old:
+            notes = old.split(NOTES_MARKER, 1)[1]
+    path.write_text(text + "\n" + NOTES_MARKER + notes, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def measure(n: int, out: Path, *, seed: int, repeats: int, rdflib_max: int, view_max: int) -> SizeResult:
+    docs, count, generated = corpus(n, out, seed)
+    result = SizeResult(n, count, str(docs.relative_to(ROOT) if docs.is_relative_to(ROOT) else docs), generated)
+    build_dir = out / f"build-{n}"
+    result.cold = build(docs, build_dir, clean=True)
+    result.warm = build(docs, build_dir, clean=False)
+    file, original = touch_one(docs)
+    try:
+        result.incremental = build(docs, build_dir, clean=False)
+    finally:
+        file.write_bytes(original)
+    build(docs, build_dir, clean=False)  # leave the output matching the corpus
+    result.oxigraph = query_times("oxigraph", build_dir / "graph.nt", repeats, RDFLIB_TIMEOUT)
+    if n <= rdflib_max:
+        result.rdflib = query_times("rdflib", build_dir / "graph.ttl", repeats, RDFLIB_TIMEOUT)
+    else:
+        result.rdflib = QueryTimes("rdflib", None, note=f"not measured above N = {rdflib_max} (--rdflib-max)")
+    if n <= view_max:
+        result.view = view(build_dir / "graph.ttl", out / f"view-{n}.html")
+    return result
+
+
+def main(argv: list[str] | None = None) -> list[SizeResult]:
+    parser = argparse.ArgumentParser(description="policykg benchmark")
+    parser.add_argument("--sizes", default="5,500,4000", help="comma-separated corpus sizes (5 = the seeds)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per query (the median is reported)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--rdflib-max", type=int, default=4000, help="largest N queried on rdflib")
+    parser.add_argument("--view-max", type=int, default=4000, help="largest N drawn (0: no view)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    results = []
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        print(f"N = {n} …", file=sys.stderr, flush=True)
+        results.append(measure(n, args.out, seed=args.seed, repeats=args.repeats, rdflib_max=args.rdflib_max,
+                               view_max=args.view_max))
+        info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        write_results(args.results, markdown(info, results))
+        (args.out / "results.json").write_text(
+            json.dumps({"machine": info, "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=1),
+            encoding="utf-8")
+    print(f"wrote {args.results}", file=sys.stderr)
+    return results
+
+
+if __name__ == "__main__":
+    main()
