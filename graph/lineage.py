@@ -34,10 +34,12 @@ Records in, records out; RDF is written by ``graph.derived``.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -110,6 +112,7 @@ def generic_words() -> tuple[str, ...]:
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
+@lru_cache(maxsize=65536)
 def core_name(name: str) -> str:
     """A project name without generic words and spaces (``宣传与推广`` -> ``宣传推广``)."""
     text = "".join(unicodedata.normalize("NFKC", name).split())
@@ -127,6 +130,7 @@ def bigrams(text: str) -> list[str]:
     return [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+@lru_cache(maxsize=1 << 18)
 def name_similarity(a: str, b: str) -> float:
     """Dice over bigrams of the core names; 0.85 when one core name (≥ 2 characters) contains the other."""
     ca, cb = core_name(a), core_name(b)
@@ -203,8 +207,13 @@ def _idf(counts: Iterable[Iterable[str]], n: int) -> dict[str, float]:
     return {g: math.log((1 + n) / (1 + c)) + 1 for g, c in df.items()}
 
 
+VECTOR_TERMS = 160  # the heaviest bigrams of a text; the long tail adds memory (30,000 projects) and little else
+
+
 def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     vec = {g: (1 + math.log(c)) * idf[g] for g, c in counts.items()}
+    if len(vec) > VECTOR_TERMS:
+        vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:VECTOR_TERMS])
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {g: v / norm for g, v in vec.items()}
 
@@ -227,7 +236,7 @@ class _Scorer:
         for p in profiles:
             p.vectors = (_vector(p.text, text_idf), _vector(p.indicators, ind_idf))
         self.orgs = orgs
-        self.cache: dict[tuple[int, int], tuple[float, dict[str, float]]] = {}
+        self.cache: dict[tuple[int, int], float] = {}  # scores only: features are recomputed for the few links made
         self._index(profiles)
 
     def _index(self, profiles: list[_Profile]) -> None:
@@ -238,39 +247,62 @@ class _Scorer:
         are never scored. Keys shared by more than ``cap`` projects are too
         common to tell projects apart and are left out of the index.
         """
-        cap = max(20, len(profiles) // 20)
-        postings: dict[str, list[_Profile]] = defaultdict(list)
-        self.keys: dict[int, list[str]] = {}
+        cap = max(20, min(len(profiles) // 20, 60))
+        postings: dict[str, list[int]] = defaultdict(list)
+        by_id = {id(p): p for p in profiles}
         for p in profiles:
-            keys = {f"n{g}" for g in bigrams(core_name(p.ref.name))} | {f"s{g}" for g in p.shingles} | \
-                   {f"t{g}" for g in p.text} | {f"i{g}" for g in p.indicators}
-            self.keys[id(p)] = sorted(keys)
-            for key in keys:
-                postings[key].append(p)
-        self.postings = {k: v for k, v in postings.items() if 1 < len(v) <= cap}
+            for key in self._keys(p):
+                postings[key].append(id(p))
+        self.postings = {k: [by_id[i] for i in v] for k, v in postings.items() if 1 < len(v) <= cap}
+        # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise).
+        self.keys: dict[int, list[str]] = {id(p): sorted(k for k in self._keys(p) if k in self.postings)
+                                           for p in profiles}
+
+    @staticmethod
+    def _keys(p: _Profile) -> set[str]:
+        name = bigrams(core_name(p.ref.name))
+        # Within one department a name bigram stays a good key however common it is corpus-wide.
+        return ({f"n{g}" for g in name} | {f"s{g}" for g in p.shingles} | {f"t{g}" for g in p.text}
+                | {f"i{g}" for g in p.indicators} | {f"d{p.ref.department}\0{g}" for g in name})
 
     def candidates(self, profile: _Profile, pool: list[_Profile]) -> list[_Profile]:
         """The profiles of ``pool`` that share an index key with ``profile``, in ``pool`` order."""
-        allowed = {id(p) for p in pool}
+        pools: dict[int, dict[int, int]] = self.__dict__.setdefault("_pools", {})
+        if id(pool) not in pools:
+            pools[id(pool)] = {id(p): i for i, p in enumerate(pool)}
+        allowed = pools[id(pool)]
         found: set[int] = set()
         for key in self.keys[id(profile)]:
             for other in self.postings.get(key, ()):
                 if id(other) in allowed:
                     found.add(id(other))
-        return [p for p in pool if id(p) in found]
+        return [pool[i] for i in sorted(allowed[x] for x in found)]
 
     def phrases(self, a: _Profile, b: _Profile) -> float:
         """Weight of the phrases both use, over the weight of the smaller description (0..1)."""
         if not a.shingles or not b.shingles:
             return 0.0
-        shared = sum(self.shingle_idf[g] for g in a.shingles & b.shingles)
-        smaller = min(sum(self.shingle_idf[g] for g in a.shingles), sum(self.shingle_idf[g] for g in b.shingles))
+        small, large = (a.shingles, b.shingles) if len(a.shingles) <= len(b.shingles) else (b.shingles, a.shingles)
+        shared = sum(self.shingle_idf[g] for g in small if g in large)
+        smaller = min(self._weight(a), self._weight(b))
         return min(1.0, shared / smaller) if smaller else 0.0
 
+    def _weight(self, p: _Profile) -> float:
+        """The summed weight of a profile's phrases (computed once)."""
+        weights: dict[int, float] = self.__dict__.setdefault("_weights", {})
+        if id(p) not in weights:
+            weights[id(p)] = sum(self.shingle_idf[g] for g in p.shingles)
+        return weights[id(p)]
+
     def score(self, later: _Profile, earlier: _Profile) -> tuple[float, dict[str, float]]:
+        """The score of a pair and its features (not cached)."""
+        return self._score(later, earlier)
+
+    def value(self, later: _Profile, earlier: _Profile) -> float:
+        """The score of a pair (cached)."""
         key = (id(later), id(earlier))
         if key not in self.cache:
-            self.cache[key] = self._score(later, earlier)
+            self.cache[key] = self._score(later, earlier)[0]
         return self.cache[key]
 
     def _score(self, later: _Profile, earlier: _Profile) -> tuple[float, dict[str, float]]:
@@ -293,11 +325,29 @@ class _Scorer:
         return sum(WEIGHTS[k] * v for k, v in features.items()), features
 
 
-def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None) -> Lineage:
+_STATE: dict[str, object] = {}  # set before a pool forks: the workers read the profiles without pickling them
+_PARALLEL_FROM = 2000  # projects; below, a pool costs more than it saves
+
+
+def _links_of(positions: list[int]) -> list[tuple[int, list[LineageLink]]]:
+    ordered: list[_Profile] = _STATE["ordered"]  # type: ignore[assignment]
+    by_year: dict[int, list[_Profile]] = _STATE["by_year"]  # type: ignore[assignment]
+    years: list[int] = _STATE["years"]  # type: ignore[assignment]
+    scorer: _Scorer = _STATE["scorer"]  # type: ignore[assignment]
+    out = []
+    for i in positions:
+        later = ordered[i]
+        earlier_years = [by_year[y] for y in reversed(years) if y < later.ref.fiscal_year]
+        out.append((i, _best_links(later, earlier_years, by_year[later.ref.fiscal_year], scorer)))
+    return out
+
+
+def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None, workers: int = 1) -> Lineage:
     """Link every project to the earlier project(s) it continues (rules in the module docstring).
 
+    ``workers``: processes scoring the candidates (forked, on large corpora only).
     Returns: a ``Lineage`` with links in order of successor (year, file, position)
-    then score; deterministic for the same documents.
+    then score; deterministic for the same documents, whatever ``workers``.
     """
     docs = list(documents)
     profiles = _profiles(docs)
@@ -309,9 +359,22 @@ def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None)
     lineage = Lineage(first_year=years[0] if years else None)
     linked: set[tuple[str, str]] = set()
     orphans = []
-    for later in sorted(profiles, key=lambda p: (p.ref.fiscal_year, p.ref.file_name, p.ref.index)):
-        earlier_years = [by_year[y] for y in reversed(years) if y < later.ref.fiscal_year]
-        links = _best_links(later, earlier_years, by_year[later.ref.fiscal_year], scorer)
+    ordered = sorted(profiles, key=lambda p: (p.ref.fiscal_year, p.ref.file_name, p.ref.index))
+    _STATE.update(ordered=ordered, by_year=by_year, years=years, scorer=scorer)
+    try:
+        positions = list(range(len(ordered)))
+        if workers > 1 and len(ordered) >= _PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            chunks = [positions[k::workers * 8] for k in range(workers * 8)]
+            found: dict[int, list[LineageLink]] = {}
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for result in pool.map(_links_of, chunks):
+                    found.update(result)
+            all_links = [found[i] for i in positions]
+        else:
+            all_links = [links for _, links in _links_of(positions)]
+    finally:
+        _STATE.clear()
+    for later, links in zip(ordered, all_links, strict=True):
         if links:
             lineage.links.extend(links)
             linked.add((later.ref.sha256, later.ref.name))
@@ -326,24 +389,37 @@ def _best_links(later: _Profile, earlier_years: list[list[_Profile]], same_year:
                 scorer: _Scorer) -> list[LineageLink]:
     """Links to the nearest earlier year with a strong candidate, or a mutual, clear best (weak link)."""
     for candidates in earlier_years:
-        scored = sorted(((*scorer.score(later, e), e) for e in scorer.candidates(later, candidates)),
-                        key=lambda s: (-s[0], s[2].ref.file_name, s[2].ref.index))
+        ranked = sorted(((scorer.value(later, e), e) for e in scorer.candidates(later, candidates)),
+                        key=lambda s: (-s[0], s[1].ref.file_name, s[1].ref.index))
+        scored = [(value, _Lazy(scorer, later, e), e) for value, e in ranked]
         if not scored:
             continue
         best = scored[0][0]
         strong = [s for s in scored if s[0] >= THRESHOLD and s[0] >= best - MERGE_MARGIN]
         if strong:
-            return [_link(later, e, score, features, "strong") for score, features, e in strong]
+            return [_link(later, e, score, features.get(), "strong") for score, features, e in strong]
         score, features, earlier = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
         if score >= WEAK_THRESHOLD and score >= RATIO * second and _best_successor(earlier, same_year, scorer) is later:
-            return [_link(later, earlier, score, features, f"weak: best by {score / max(second, 1e-9):.1f}x, mutual")]
+            return [_link(later, earlier, score, features.get(),
+                          f"weak: best by {score / max(second, 1e-9):.1f}x, mutual")]
     return []
 
 
 def _best_successor(earlier: _Profile, same_year: list[_Profile], scorer: _Scorer) -> _Profile | None:
     pool = scorer.candidates(earlier, same_year)
-    return max(pool, key=lambda p: (scorer.score(p, earlier)[0], -p.ref.index)) if pool else None
+    return max(pool, key=lambda p: (scorer.value(p, earlier), -p.ref.index)) if pool else None
+
+
+class _Lazy:
+    """A pair's features, computed only if a link is made from it."""
+
+    def __init__(self, scorer: _Scorer, later: _Profile, earlier: _Profile) -> None:
+        self.args = (scorer, later, earlier)
+
+    def get(self) -> dict[str, float]:
+        scorer, later, earlier = self.args
+        return scorer.score(later, earlier)[1]
 
 
 def _link(later: _Profile, earlier: _Profile, score: float, features: dict[str, float], kind: str) -> LineageLink:

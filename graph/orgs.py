@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -94,16 +95,31 @@ class OrgIndex:
 
     def related(self, a: str, b: str) -> bool:
         """True when one is a (transitive) sub-organization of the other, they share one, or are linked."""
-        if a == b or any({s, o} == {a, b} for s, _, o in self.relations):
+        if a == b:
             return True
-        up_a, up_b = self._ancestors(a), self._ancestors(b)
-        return a in up_b or b in up_a or bool(up_a & up_b)
+        if "_related" not in self.__dict__:  # computed once: relations do not change after indexing
+            self.__dict__["_related"] = {}
+            self.__dict__["_pairs"] = {frozenset((s, o)) for s, _, o in self.relations}
+            parents: dict[str, set[str]] = defaultdict(set)
+            for s, p, o in self.relations:
+                if p == "subOrganizationOf":
+                    parents[s].add(o)
+            self.__dict__["_parents"] = parents
+        cache: dict[tuple[str, str], bool] = self.__dict__["_related"]
+        pairs: set[frozenset[str]] = self.__dict__["_pairs"]
+        key = (a, b) if a < b else (b, a)
+        if key not in cache:
+            up_a, up_b = self._ancestors(a), self._ancestors(b)
+            cache[key] = frozenset(key) in pairs or a in up_b or b in up_a or bool(up_a & up_b)
+        return cache[key]
 
     def _ancestors(self, name: str) -> set[str]:
+        parents: dict[str, set[str]] | None = self.__dict__.get("_parents")
         seen: set[str] = set()
         todo = [name]
         while todo:
-            for parent in self.parents(todo.pop()):
+            current = todo.pop()
+            for parent in (parents.get(current, set()) if parents is not None else self.parents(current)):
                 if parent not in seen:
                     seen.add(parent)
                     todo.append(parent)

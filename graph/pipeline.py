@@ -278,7 +278,7 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     orgs = index_organizations(report.documents)
     lap("link")
     graphs, keys = _graphs(report.documents, index, orgs, store, report, count)
-    links = _derived(report.documents, orgs)
+    links = _derived(report.documents, orgs, count)
     graphs.append((str(DERIVED_GRAPH), links))
     keys.append(hashlib.sha256(links).hexdigest()[:32])
     report.triples = sum(count_lines(blob) for _, blob in graphs)
@@ -301,12 +301,12 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     return built or dataset_from_graphs(graphs), report
 
 
-def _derived(documents: list[Document], orgs: OrgIndex) -> bytes:
+def _derived(documents: list[Document], orgs: OrgIndex, workers: int = 1) -> bytes:
     """The named graph of links across documents and years, as sorted N-Triples."""
     graph = Graph()
     _bind(graph)
     derived.add_places(graph)
     derived.add_stated_org_relations(graph)
-    derived.add_lineage(graph, compute_lineage(documents, orgs), documents)
+    derived.add_lineage(graph, compute_lineage(documents, orgs, workers=workers), documents)
     return ntriples(graph)
 
