@@ -443,9 +443,17 @@ def _with_parent(project: Project, parent: str) -> Project:
     return replace(project, parent=parent)
 
 
+def report_unexplained(path: str, lines: list[tuple[int, str]], covered: set[int], findings: list[Finding]) -> None:
+    """Add a finding for every line of ``lines`` ((1-based line, text)) that no rule used or reported already."""
+    reported = {f.line for f in findings}
+    for line, text in lines:
+        if line not in covered and line not in reported:
+            findings.append(Finding("unexplained", line, f"{path}:{line}: not understood", text[:200]))
+
+
 def document(source: Source, layout: str, pre: Preamble, projects: list[Project], findings: list[Finding],
              covered: set[int]) -> Document:
-    """The ``Document`` record, with every non-blank line not covered reported as unexplained."""
+    """The ``Document`` record (every layout ends with it)."""
     text_lines = frozenset(i + 1 for i, t in enumerate(source.lines) if t.strip())
     return Document(
         path=source.path,

@@ -22,6 +22,7 @@ from loaders.declaration import (
     document,
     parent_project,
     parse_preamble,
+    report_unexplained,
 )
 from loaders.form_fields import find_fields, fiscal_year, funds_from_fields
 from loaders.goals import split_goals
@@ -90,10 +91,7 @@ def load(source: Source) -> Document:
         projects += build_projects(pending, None, ctx, findings)
     projects = parent_project(pre, projects)
     check_document(projects, pre, source.path, findings)
-    reported = {f.line for f in findings if f.kind == "unexplained"}
-    for line, text in items:
-        if line not in covered and line not in reported:
-            findings.append(Finding("unexplained", line, f"{source.path}:{line}: not understood", text))
+    report_unexplained(source.path, items, covered, findings)
     return document(source, LAYOUT, pre, projects, findings, covered)
 
 

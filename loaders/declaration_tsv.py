@@ -15,7 +15,16 @@ import re
 
 from loaders.cells import Row, noisy_amount, resolve_name, segments, split_row, squash_cell
 from loaders.citations import find_citations, join_lines
-from loaders.declaration import Context, Form, build_projects, check_document, document, parent_project, parse_preamble
+from loaders.declaration import (
+    Context,
+    Form,
+    build_projects,
+    check_document,
+    document,
+    parent_project,
+    parse_preamble,
+    report_unexplained,
+)
 from loaders.form_fields import MONEY_FIELDS, FieldValue, fiscal_year
 from loaders.goals import split_goals
 from loaders.indicator_cells import parse_indicator_cells
@@ -78,10 +87,7 @@ def load(source: Source) -> Document:
         projects += build_projects(pending, None, ctx, findings)
     projects = parent_project(pre, projects)
     check_document(projects, pre, source.path, findings)
-    reported = {f.line for f in findings}
-    for line, raw in lines:
-        if line not in covered and line not in reported:
-            findings.append(Finding("unexplained", line, f"{source.path}:{line}: not understood", clean(raw)[:200]))
+    report_unexplained(source.path, [(ln, clean(raw)) for ln, raw in lines], covered, findings)
     return document(source, LAYOUT, pre, projects, findings, covered)
 
 

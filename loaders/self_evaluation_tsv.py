@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from loaders.cells import Row, noisy_amount, split_row, squash_cell
 from loaders.citations import find_citations, join_lines
-from loaders.declaration import Preamble, document
+from loaders.declaration import Preamble, document, report_unexplained
 from loaders.indicator_cells import parse_indicator_cells
 from loaders.mentions import find_mentions
 from loaders.records import Amount, Citation, Document, Finding, Funds, Project
@@ -61,11 +61,8 @@ def load(source: Source) -> Document:
     for row in rows[:starts[0] if starts else len(rows)]:
         findings.append(Finding("unexplained", row.line, f"{source.path}:{row.line}: text before the first form",
                                 clean(" ".join(row.cells))))
-    reported = {f.line for f in findings}
-    for row in rows:
-        if row.line not in covered and row.line not in reported:
-            findings.append(Finding("unexplained", row.line, f"{source.path}:{row.line}: not understood",
-                                    clean(" | ".join(c for c in row.cells if c.strip()))[:200]))
+    report_unexplained(source.path, [(r.line, clean(" | ".join(c for c in r.cells if c.strip()))) for r in rows],
+                       covered, findings)
     year = projects[0].fiscal_year if projects else None
     department = projects[0].department if projects else None
     pre = Preamble(title=None, department=department, fiscal_year=year, kind="self-evaluation")
