@@ -27,7 +27,13 @@ def test_benchmark_on_the_seeds(tmp_path: Path) -> None:
     assert result.oxigraph and result.rdflib
     for engine in (result.oxigraph, result.rdflib):
         assert engine.medians_ms and engine.rows["policy-projects-money"] > 0, engine
+        # as asked: one policy by its 文号, one programme with its earlier years
+        assert "〔" in engine.asked["policy-projects-money"]["policy"], engine.asked
+        assert engine.asked_rows["policy-projects-money"] > 0 and engine.asked_rows["project-lineage"] > 0, engine
+        assert engine.asked_rows["indicator-targets-by-year"] > 0, engine
+    assert result.oxigraph.asked_rows == result.rdflib.asked_rows
     text = results_file.read_text(encoding="utf-8")
     assert "| 5 | 5 | cold |" in text and "policy-projects-money" in text and "- cores: " in text
+    assert "**As asked**" in text and "**Whole corpus**" in text
     assert text.endswith(f"{NOTES_MARKER}\nhand-written notes\n") and "old numbers" not in text
     assert _seed_bytes() == before  # the benchmark changes a copy, never the seeds
