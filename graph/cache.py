@@ -155,6 +155,24 @@ class BuildCache:
             _write_atomic(file, data)
             self.used.add(file)
 
+    def get_validation(self, stamp: str) -> object | None:
+        """The SHACL report of graphs with this output stamp (``output_stamp``), or ``None``."""
+        file = self._path("validation", stamp, ".pickle")
+        if file is None or not file.exists():
+            return None
+        try:
+            report = pickle.loads(file.read_bytes())
+        except Exception:  # a damaged or foreign entry is a miss, never an error
+            return None
+        self.used.add(file)
+        return report
+
+    def put_validation(self, stamp: str, report: object) -> None:
+        file = self._path("validation", stamp, ".pickle")
+        if file is not None:
+            _write_atomic(file, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            self.used.add(file)
+
     def current_outputs(self, stamp: str, out_dir: str | Path) -> dict[str, Path] | None:
         """The files of the last build when they were written from the same graphs and not touched since."""
         file = self._path("", "outputs", ".json")
@@ -186,7 +204,7 @@ class BuildCache:
         if self.root is None:
             return 0
         removed = 0
-        for kind in ("documents", "graphs"):
+        for kind in ("documents", "graphs", "validation"):
             folder = self.root / kind
             if not folder.is_dir():
                 continue

@@ -17,7 +17,8 @@ for thousands of documents:
 4. validate: the SHACL shapes (``graph.validate``) on corpora of up to
    ``VALIDATE_UP_TO`` documents (beyond, ``policykg validate`` checks a built
    graph on request); a graph that does not conform is still written, so that
-   it can be inspected, and the report says so;
+   it can be inspected, and the report says so. With files to write and two
+   cores, validation runs in a second process while they are written;
 5. write: Turtle, TriG, sorted N-Triples and JSON-LD (``graph.export``), by Oxigraph.
 
 The rdflib ``Dataset`` is assembled only when asked for (``dataset=True``,
@@ -27,6 +28,7 @@ without it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
@@ -283,22 +285,52 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     keys.append(hashlib.sha256(links).hexdigest()[:32])
     report.triples = sum(count_lines(blob) for _, blob in graphs)
     lap("graph")
-    built: Dataset | None = None
-    if validate_graph or (validate_graph is None and len(report.documents) <= VALIDATE_UP_TO):
-        built = dataset_from_graphs(graphs)
-        report.validation = validate(built)
-        lap("validate")
-    if out_dir is not None:
-        stamp = output_stamp(keys)
-        current = store.current_outputs(stamp, out_dir)
-        report.outputs_written = current is None
-        report.outputs = current or write_graphs(graphs, out_dir)
-        store.record_outputs(stamp, report.outputs)
-        store.prune()
-        lap("write")
+    checking = validate_graph or (validate_graph is None and len(report.documents) <= VALIDATE_UP_TO)
+    stamp = output_stamp(keys)
+    if checking:  # the same graphs, from the same code and shapes, were checked by an earlier build
+        cached = store.get_validation(stamp)
+        if isinstance(cached, ValidationReport):
+            report.validation, checking = cached, False
+            lap("validate")
+    # With files to write and more than one core, SHACL runs in a forked process while they are written.
+    beside = checking and out_dir is not None and count > 1 and "fork" in multiprocessing.get_all_start_methods()
+    with contextlib.ExitStack() as stack:
+        pending: Future[ValidationReport] | None = None
+        if beside:
+            _SHARED["graphs"] = graphs
+            stack.callback(_SHARED.clear)
+            pending = stack.enter_context(_pool(1)).submit(_validate_shared)
+        elif checking:
+            report.validation = validate_graphs(graphs)
+            store.put_validation(stamp, report.validation)
+            lap("validate")
+        if out_dir is not None:
+            current = store.current_outputs(stamp, out_dir)
+            report.outputs_written = current is None
+            report.outputs = current or write_graphs(graphs, out_dir)
+            store.record_outputs(stamp, report.outputs)
+            lap("write")
+        if pending is not None:
+            report.validation = pending.result()
+            store.put_validation(stamp, report.validation)
+            lap("validate")  # the wait for the validation after the files were written
+    store.prune()
     if not dataset:
         return None, report
-    return built or dataset_from_graphs(graphs), report
+    return dataset_from_graphs(graphs), report
+
+
+def validate_graphs(graphs: Sequence[tuple[str, bytes]]) -> ValidationReport:
+    """SHACL validation (``graph.validate.validate``) of the union of (named graph IRI, N-Triples) pairs."""
+    union = Graph()
+    _bind(union)
+    union.parse(data=b"".join(blob for _, blob in graphs).decode("utf-8"), format="nt")
+    return validate(union)
+
+
+def _validate_shared() -> ValidationReport:
+    graphs: list[tuple[str, bytes]] = _SHARED["graphs"]  # type: ignore[assignment]
+    return validate_graphs(graphs)
 
 
 def _derived(documents: list[Document], orgs: OrgIndex, workers: int = 1) -> bytes:

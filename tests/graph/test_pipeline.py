@@ -150,3 +150,33 @@ def test_an_unchanged_build_leaves_the_files_alone_unless_one_was_touched(seeds:
     (out / "graph.nt").unlink()
     pipeline.build([seeds], out, dataset=False, workers=1)
     assert _files(out) == written
+
+
+def test_the_validation_of_unchanged_graphs_is_reused_and_a_change_is_validated_again(
+        seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[int] = []
+    real = pipeline.validate_graphs
+
+    def counting(graphs):  # type: ignore[no-untyped-def]
+        checked.append(len(graphs))
+        return real(graphs)
+
+    monkeypatch.setattr(pipeline, "validate_graphs", counting)
+    _, first = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert checked == [6] and first.validation is not None and first.validation.conforms  # 5 documents + derived
+    _, second = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert checked == [6] and second.validation == first.validation
+    changed = seeds / "002_5ed4d149ac1e0066.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("项目资金总额 250,000.00 年度资金申请总额 250,000.00",
+                                    "项目资金总额 260,000.00 年度资金申请总额 260,000.00"), encoding="utf-8")
+    _, third = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert checked == [6, 6] and third.validation is not None
+    assert len(list((tmp_path / "out" / ".cache" / "validation").iterdir())) == 1  # the old report is pruned
+
+
+def test_validation_beside_the_writing_reports_what_validation_in_process_does(seeds: Path, tmp_path: Path) -> None:
+    _, forked = pipeline.build([seeds], tmp_path / "two", dataset=False, workers=2, cache=False)
+    _, alone = pipeline.build([seeds], tmp_path / "one", dataset=False, workers=1, cache=False)
+    assert forked.validation is not None and forked.validation == alone.validation
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
