@@ -219,9 +219,8 @@ def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
+    """Dot product of two unit vectors over the terms they share (exactly rounded: the same in any order)."""
+    return math.fsum(a[g] * b[g] for g in a.keys() & b.keys())
 
 
 class _Scorer:
@@ -283,7 +282,7 @@ class _Scorer:
         if not a.shingles or not b.shingles:
             return 0.0
         small, large = (a.shingles, b.shingles) if len(a.shingles) <= len(b.shingles) else (b.shingles, a.shingles)
-        shared = sum(self.shingle_idf[g] for g in small if g in large)
+        shared = math.fsum(self.shingle_idf[g] for g in small & large)
         smaller = min(self._weight(a), self._weight(b))
         return min(1.0, shared / smaller) if smaller else 0.0
 
