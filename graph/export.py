@@ -18,7 +18,9 @@ from __future__ import annotations
 import heapq
 import io
 import json
+import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +106,13 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path) -> dict[str, Path]:
-    """Write ``graph.ttl``, ``graph.trig`` and ``graph.nt`` into ``out_dir`` (created if missing).
+def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path, workers: int = 1) -> dict[str, Path]:
+    """Write ``graph.nt``, ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``context.jsonld`` into
+    ``out_dir`` (created if missing).
 
-    ``graphs``: (named graph IRI, sorted N-Triples bytes) per source document.
+    ``graphs``: (named graph IRI, sorted N-Triples bytes) per source document. ``workers`` > 1: on graphs of
+    more than ``PARALLEL_WRITE_FROM`` triples, Turtle, TriG and JSON-LD are written by forked processes at
+    once (the same bytes as one after another).
     Returns: format name -> path written.
     """
     out = Path(out_dir)
@@ -118,13 +123,40 @@ def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path) -> di
     with tmp.open("wb") as stream:
         stream.writelines(union_lines(graphs))
     tmp.replace(paths["nt"])
-    _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES), paths["turtle"],
-               pyoxigraph.RdfFormat.TURTLE)
-    reader = io.BufferedReader(_ChunkReader(nquads(graphs)), buffer_size=1 << 20)
-    _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS), paths["trig"], pyoxigraph.RdfFormat.TRIG)
-    _write_jsonld(paths["nt"], paths["jsonld"])
+    formats = ("turtle", "trig", "jsonld")
+    big = workers > 1 and sum(blob.count(b"\n") for _, blob in graphs) > PARALLEL_WRITE_FROM
+    if big and "fork" in multiprocessing.get_all_start_methods():
+        _JOB.update(graphs=graphs, paths=paths)
+        try:
+            with ProcessPoolExecutor(min(workers, len(formats)), mp_context=multiprocessing.get_context("fork")) as pool:
+                for future in [pool.submit(_write_format, name) for name in formats]:
+                    future.result()
+        finally:
+            _JOB.clear()
+    else:
+        for name in formats:
+            _write_format(name, graphs, paths)
     _write(paths["context"], _dump({"@context": CONTEXT}).encode("utf-8"))
     return paths
+
+
+PARALLEL_WRITE_FROM = 500_000  # triples; below, forking costs more than writing
+_JOB: dict[str, Any] = {}  # set before a pool forks: the writers read the graphs without pickling them
+
+
+def _write_format(name: str, graphs: Sequence[tuple[str, bytes]] | None = None,
+                  paths: dict[str, Path] | None = None) -> None:
+    graphs = graphs if graphs is not None else _JOB["graphs"]
+    paths = paths if paths is not None else _JOB["paths"]
+    if name == "turtle":
+        _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES), paths["turtle"],
+                   pyoxigraph.RdfFormat.TURTLE)
+    elif name == "trig":
+        reader = io.BufferedReader(_ChunkReader(nquads(graphs)), buffer_size=1 << 20)
+        _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS), paths["trig"],
+                   pyoxigraph.RdfFormat.TRIG)
+    else:
+        _write_jsonld(paths["nt"], paths["jsonld"])
 
 
 def _write_jsonld(nt: Path, path: Path) -> None:

@@ -180,3 +180,18 @@ def test_validation_beside_the_writing_reports_what_validation_in_process_does(s
     _, alone = pipeline.build([seeds], tmp_path / "one", dataset=False, workers=1, cache=False)
     assert forked.validation is not None and forked.validation == alone.validation
     assert _files(tmp_path / "two") == _files(tmp_path / "one")
+
+
+def test_formats_written_at_once_are_the_bytes_written_one_after_another(
+        seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import export
+
+    dataset, _ = pipeline.build([seeds], None, workers=1)
+    graphs = export.dataset_graphs(dataset)
+    monkeypatch.setattr(export, "PARALLEL_WRITE_FROM", 0)  # the seeds are far below the size that forks
+    forked = export.write_graphs(graphs, tmp_path / "forked", workers=2)
+    alone = export.write_graphs(graphs, tmp_path / "alone", workers=1)
+    assert set(forked) == set(alone) == {"turtle", "trig", "nt", "jsonld", "context"}
+    for name in forked:
+        assert forked[name].read_bytes() == alone[name].read_bytes(), name
+    assert (tmp_path / "forked" / "graph.trig").stat().st_size > 100_000
