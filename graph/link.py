@@ -23,17 +23,16 @@ Works on loader records only; RDF is written by ``graph.build``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from loaders.citations import docnumber_prefixes, issuer_of
 from loaders.records import Citation, Document
+from loaders.text import data_table
 
 _SELF = re.compile(r"\((?:本级|本部)\)$")
 _TRAILING_YEARS = re.compile(r"\(\d{4}\s*-\s*\d{4}年?\)$")
@@ -96,14 +95,8 @@ class PolicyAlias:
 @lru_cache(maxsize=1)
 def policy_aliases() -> dict[str, PolicyAlias]:
     """``graph/data/policy_aliases.tsv``: title_key of a variant title -> the title it stands for."""
-    rows = _read_table("policy_aliases.tsv")
+    rows = data_table("graph", "policy_aliases.tsv")
     return {title_key(r["variant"]): PolicyAlias(r["variant"], r["title"], r["source"]) for r in rows}
-
-
-def _read_table(name: str) -> list[dict[str, str]]:
-    text = resources.files("graph").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 @dataclass

@@ -20,9 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from graph.link import _read_table, org_key
+from graph.link import org_key
 from loaders.citations import docnumber_prefixes
 from loaders.records import Document, Project
+from loaders.text import data_table
 
 # 实施主体 values that name every group of the unit rather than one division.
 _COLLECTIVE = {"各组", "各科室", "各部门", "各处室"}
@@ -41,14 +42,14 @@ class Relation:
 @lru_cache(maxsize=1)
 def org_aliases() -> dict[str, tuple[str, str]]:
     """``graph/data/org_aliases.tsv``: org_key of a short name -> (canonical name, source)."""
-    return {org_key(r["alias"]): (r["name"], r["source"]) for r in _read_table("org_aliases.tsv")}
+    return {org_key(r["alias"]): (r["name"], r["source"]) for r in data_table("graph", "org_aliases.tsv")}
 
 
 @lru_cache(maxsize=1)
 def stated_relations() -> tuple[Relation, ...]:
     """``graph/data/org_relations.tsv`` as Relations."""
     return tuple(Relation(r["subject"], r["predicate"], r["object"], r["source"])
-                 for r in _read_table("org_relations.tsv"))
+                 for r in data_table("graph", "org_relations.tsv"))
 
 
 def canonical_org(name: str) -> str:

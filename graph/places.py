@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph.link import _read_table
+from loaders.text import data_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class Place:
 def gazetteer() -> dict[str, Place]:
     """Every place of ``places.tsv`` by key, in table order."""
     places = {}
-    for row in _read_table("places.tsv"):
+    for row in data_table("graph", "places.tsv"):
         places[row["key"]] = Place(
             row["key"], row["name"], row["name_en"], row["kind"],
             tuple(k for k in row["within"].split("|") if k), row["wikidata"] or None,

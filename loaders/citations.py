@@ -9,15 +9,13 @@ named before a prefix ("国家外国专家局外专发【2017】161号") is not 
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from loaders.records import Citation
-from loaders.text import normalize_brackets
+from loaders.text import data_table, normalize_brackets
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 _DOCNUMBER = re.compile(
@@ -40,9 +38,8 @@ class Issuer:
 @lru_cache(maxsize=1)
 def docnumber_prefixes() -> dict[str, Issuer]:
     """The 文号 prefix table (prefix -> Issuer), read from ``loaders/data``."""
-    text = resources.files("loaders").joinpath("data/docnumber_prefixes.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader((row for row in text.splitlines() if not row.startswith("#")), delimiter="\t")
-    return {r["prefix"]: Issuer(r["prefix"], r["issuer"], r["issuer_en"]) for r in rows}
+    return {r["prefix"]: Issuer(r["prefix"], r["issuer"], r["issuer_en"])
+            for r in data_table("loaders", "docnumber_prefixes.tsv")}
 
 
 def issuer_of(doc_number: str) -> Issuer | None:

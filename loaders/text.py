@@ -7,10 +7,12 @@ folding and the spaces PDF and OCR extraction put between CJK characters.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from loaders.errors import SourceError
@@ -133,3 +135,13 @@ def has_ideograph(text: str) -> bool:
 def display_width(text: str) -> int:
     """Width in columns: CJK characters count 2, others 1."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def data_table(package: str, name: str) -> list[dict[str, str]]:
+    """A reference table shipped as ``<package>/data/<name>``: tab-separated, a header row, ``#`` comment lines.
+
+    Returns: one dict per row, column name -> cell text. Raises: FileNotFoundError for an unknown table.
+    """
+    text = resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return list(csv.DictReader(lines, delimiter="\t"))
