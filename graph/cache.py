@@ -116,15 +116,33 @@ class BuildCache:
     def _path(self, kind: str, key: str, suffix: str) -> Path | None:
         return self.root / kind / f"{key}{suffix}" if self.root is not None else None
 
-    def get_document(self, sha256: str, path: str) -> Document | None:
-        """The cached record of a file with these bytes read under ``path``, or ``None``."""
-        file = self._path("documents", sha256, ".pickle")
+    def _read(self, kind: str, key: str, suffix: str) -> tuple[Path, bytes] | None:
+        file = self._path(kind, key, suffix)
         if file is None or not file.exists():
             return None
+        return file, file.read_bytes()
+
+    def _put(self, kind: str, key: str, suffix: str, data: bytes) -> None:
+        file = self._path(kind, key, suffix)
+        if file is not None:
+            _write_atomic(file, data)
+            self.used.add(file)
+
+    def _unpickle(self, kind: str, key: str) -> tuple[Path, object] | None:
+        found = self._read(kind, key, ".pickle")
+        if found is None:
+            return None
         try:
-            fingerprint, cached_path, document = pickle.loads(file.read_bytes())
+            return found[0], pickle.loads(found[1])
         except Exception:  # a damaged or foreign entry is a miss, never an error
             return None
+
+    def get_document(self, sha256: str, path: str) -> Document | None:
+        """The cached record of a file with these bytes read under ``path``, or ``None``."""
+        found = self._unpickle("documents", sha256)
+        if found is None or not isinstance(found[1], tuple) or len(found[1]) != 3:
+            return None
+        file, (fingerprint, cached_path, document) = found
         if fingerprint != loader_fingerprint() or cached_path != path or not isinstance(document, Document):
             return None
         self.used.add(file)
@@ -137,41 +155,28 @@ class BuildCache:
         return data
 
     def put_document_bytes(self, sha256: str, data: bytes) -> None:
-        file = self._path("documents", sha256, ".pickle")
-        if file is not None:
-            _write_atomic(file, data)
-            self.used.add(file)
+        self._put("documents", sha256, ".pickle", data)
 
     def get_graph(self, key: str) -> bytes | None:
-        file = self._path("graphs", key, ".nt")
-        if file is None or not file.exists():
+        found = self._read("graphs", key, ".nt")
+        if found is None:
             return None
-        self.used.add(file)
-        return file.read_bytes()
+        self.used.add(found[0])
+        return found[1]
 
     def put_graph(self, key: str, data: bytes) -> None:
-        file = self._path("graphs", key, ".nt")
-        if file is not None:
-            _write_atomic(file, data)
-            self.used.add(file)
+        self._put("graphs", key, ".nt", data)
 
     def get_validation(self, stamp: str) -> object | None:
         """The SHACL report of graphs with this output stamp (``output_stamp``), or ``None``."""
-        file = self._path("validation", stamp, ".pickle")
-        if file is None or not file.exists():
+        found = self._unpickle("validation", stamp)
+        if found is None:
             return None
-        try:
-            report = pickle.loads(file.read_bytes())
-        except Exception:  # a damaged or foreign entry is a miss, never an error
-            return None
-        self.used.add(file)
-        return report
+        self.used.add(found[0])
+        return found[1]
 
     def put_validation(self, stamp: str, report: object) -> None:
-        file = self._path("validation", stamp, ".pickle")
-        if file is not None:
-            _write_atomic(file, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-            self.used.add(file)
+        self._put("validation", stamp, ".pickle", pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
 
     def current_outputs(self, stamp: str, out_dir: str | Path) -> dict[str, Path] | None:
         """The files of the last build when they were written from the same graphs and not touched since."""
