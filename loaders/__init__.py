@@ -7,7 +7,9 @@
 
 ``load`` reads one file, ``load_many`` a list of files or folders (each bad
 file becomes an error record, the others are still read), ``detect`` says which
-layout a file has and why. Layouts are listed in ``loaders.registry.LAYOUTS``.
+layout a file has and why. Every file goes through a reader of its format
+(``loaders.readers``) into a ``loaders.grid.Grid`` of cells in rows, which the
+form reader reads; layouts are listed in ``loaders.registry.LAYOUTS``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import LayoutError, PolicyKGError, SourceError
+from loaders.grid import Grid, from_source
+from loaders.readers import read_grid
 from loaders.records import Document, Finding
 from loaders.registry import LAYOUTS, loader
-from loaders.registry import detect as _detect
-from loaders.text import Source, read_source
+from loaders.registry import detect_grid as _detect
+from loaders.text import Source
 
-__all__ = ["LAYOUTS", "Coverage", "Document", "LoadError", "coverage", "detect", "load", "load_many", "load_source",
-           "source_files"]
+__all__ = ["LAYOUTS", "Coverage", "Document", "LoadError", "coverage", "detect", "load", "load_grid", "load_many",
+           "load_source", "source_files"]
 
 SUFFIXES = (".txt", ".tsv", ".text")
 
@@ -67,33 +71,43 @@ def detect(path: str | Path) -> tuple[str, str]:
 
     Raises: SourceError (unreadable file), LayoutError (no layout fits).
     """
-    source = read_source(path)
-    found = _detect(source)
+    grid = read_grid(path)
+    found = _detect(grid)
     if found is None:
-        raise LayoutError(str(path), None, "no known layout fits (not a 绩效目标申报表 or 绩效自评表 text export)")
+        raise LayoutError(str(path), None, _NOT_A_FORM)
     return found
 
 
-def load_source(source: Source) -> Document:
-    """Read an already decoded ``Source``; raises LayoutError when no layout fits."""
-    found = _detect(source)
+_NOT_A_FORM = ("not a 绩效目标申报表 (declaration), 绩效自评表 (self-evaluation) or their narrative: "
+               "no form title and too few of the form's labels (项目名称, 主管部门, 绩效指标 …)")
+
+
+def load_grid(grid: Grid) -> Document:
+    """Read a file already read into a ``Grid`` (any format).
+
+    Raises: LayoutError when the grid is no such form, or no project could be found.
+    """
+    found = _detect(grid)
     if found is None:
-        raise LayoutError(source.path, None,
-                          "no known layout fits (not a 绩效目标申报表 or 绩效自评表 text export); "
-                          "check the file is the text of such a form")
-    document = loader(found[0])(source)
+        raise LayoutError(grid.path, None, _NOT_A_FORM)
+    document = loader(found[0])(grid)
     if not document.projects:
-        raise LayoutError(source.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
+        raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     return document
 
 
+def load_source(source: Source) -> Document:
+    """Read an already decoded text ``Source``; raises LayoutError when no layout fits."""
+    return load_grid(from_source(source))
+
+
 def load(path: str | Path) -> Document:
-    """Read one document file into a ``Document``.
+    """Read one document file (text, or any format ``loaders.readers`` knows) into a ``Document``.
 
     Raises: SourceError (missing, empty, binary, undecodable), LayoutError
     (no layout fits, or no project could be found).
     """
-    return load_source(read_source(path))
+    return load_grid(read_grid(path))
 
 
 def source_files(paths: Sequence[str | Path]) -> list[Path]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from loaders.grid import Origin
+
 
 @dataclass(frozen=True, slots=True)
 class Amount:
@@ -181,3 +183,8 @@ class Document:
     findings: tuple[Finding, ...] = ()
     covered_lines: frozenset[int] = frozenset()  # 1-based lines that became facts
     text_lines: frozenset[int] = frozenset()  # 1-based lines holding any text
+    format: str = "text"  # the reader that read the file: text, pdf, docx, xlsx, xls, html, ocr
+    # For files other than text: the origin (page, sheet!cell, table/row/column) of each
+    # 1-based line of the file's text rendering, origins[line - 1]; empty for text files.
+    origins: tuple[Origin, ...] = ()
+    reason: str = ""  # why the file was read as this kind of form (title, labels found)

@@ -44,7 +44,7 @@ def test_gb18030_is_read_correctly(tmp_path: Path) -> None:
 def test_not_a_form(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_text("各位同事：\n下周一开会。\n", encoding="utf-8")
-    with pytest.raises(LayoutError, match=r"letter.txt: no known layout fits"):
+    with pytest.raises(LayoutError, match=r"letter.txt: not a 绩效目标申报表"):
         load(path)
 
 
