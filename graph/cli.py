@@ -68,7 +68,8 @@ def build(
 
     Exit codes: 0 built and valid; 1 some file could not be read, or the graph
     violates the SHACL shapes (the files are still written; `policykg validate`
-    lists every problem); 2 nothing could be built.
+    lists every problem); 2 nothing could be built, or --out cannot be used
+    (a file, read-only, not an ordinary folder).
     """
     paths = list(sources or [Path("seeds")])
     try:

@@ -43,7 +43,7 @@ from typing import TypeVar, overload
 
 from rdflib import Dataset, Graph
 
-from graph import derived
+from graph import derived, output
 from graph.build import _bind, source_iri
 from graph.cache import BuildCache, document_entry, graph_key, org_digest, output_stamp, read_document_entry
 from graph.export import dataset_from_graphs, write_graphs
@@ -241,15 +241,22 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
     A file that cannot be read is reported in ``report.errors`` and the others
     are still built.
     Returns: (the dataset or ``None``, the report). Raises: PolicyKGError when
-    no file could be read at all.
+    no file could be read at all; ``graph.output.OutputError`` when ``out_dir``
+    cannot be created or written (checked before any document is read).
     """
     # Records are acyclic and live until the end of the build: the cyclic collector would only walk
     # millions of them again and again (and, in forked workers, copy every page it touches).
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if out_dir is not None:
+            output.prepare(out_dir)
         return _build(sources, out_dir, progress, dataset=dataset, workers=workers, cache=cache,
                       validate_graph=validate_graph)
+    except OSError as exc:  # disk full, folder removed while building: a message, not a traceback
+        if out_dir is None:
+            raise
+        raise output.write_error(out_dir, exc) from None
     finally:
         if collecting:
             gc.enable()
