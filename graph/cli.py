@@ -60,6 +60,8 @@ def build(
                                                help="Check the SHACL shapes (default: for up to 200 documents)")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes for parsing (0: one per core)")] = 0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every document; ignore OUT/.cache")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="When another build writes into --out, stop "
+                                          "(exit code 2) instead of waiting for it")] = False,
 ) -> None:
     """Parse documents, build the graph, validate it, write it, and print a summary per document.
 
@@ -73,7 +75,7 @@ def build(
     """
     paths = list(sources or [Path("seeds")])
     try:
-        report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check)
+        report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     err.print(_summary(report))
@@ -126,7 +128,7 @@ SUMMARY_ROWS = 50  # above this many documents the summary groups them by layout
 
 
 def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, cache: bool,
-                         check: bool | None = None) -> pipeline.BuildReport:
+                         check: bool | None = None, *, wait: bool = True) -> pipeline.BuildReport:
     """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
     from loaders import source_files
 
@@ -140,8 +142,12 @@ def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, 
             if progress.tasks[0].completed >= total:
                 progress.update(task, description="linking and writing the graph")
 
+        def waiting(message: str) -> None:
+            progress.update(task, description="waiting for the other build")
+            progress.console.print(Text(message))
+
         _, report = pipeline.build(paths, out_dir, progress=advance, dataset=False, workers=workers, cache=cache,
-                                   validate_graph=check)
+                                   validate_graph=check, wait=wait, waiting=waiting)
     return report
 
 

@@ -19,6 +19,7 @@ import heapq
 import io
 import json
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -119,7 +120,7 @@ def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path, worke
     out.mkdir(parents=True, exist_ok=True)
     paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig", "nt": out / "graph.nt",
              "jsonld": out / "graph.jsonld", "context": out / "context.jsonld"}
-    tmp = paths["nt"].with_name(".graph.nt.tmp")
+    tmp = _temporary(paths["nt"])
     with tmp.open("wb") as stream:
         stream.writelines(union_lines(graphs))
     tmp.replace(paths["nt"])
@@ -166,10 +167,10 @@ def _write_jsonld(nt: Path, path: Path) -> None:
         graph.parse(nt, format="nt")
         _write(path, jsonld_text(graph).encode("utf-8"))
         return
-    expanded = path.with_name(f".{path.name}.expanded")
+    expanded = path.with_name(f".{path.name}.{os.getpid()}.expanded")
     pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES), str(expanded),
                          pyoxigraph.RdfFormat.JSON_LD)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = _temporary(path)
     with tmp.open("wb") as stream, expanded.open("rb") as body:
         stream.write(b'{"@context": ' + json.dumps(CONTEXT, ensure_ascii=False, sort_keys=True).encode() + b', "@graph": ')
         while chunk := body.read(1 << 20):
@@ -179,14 +180,19 @@ def _write_jsonld(nt: Path, path: Path) -> None:
     tmp.replace(path)
 
 
+def _temporary(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place: ``.<name>.<pid>.tmp``, one per process."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def _serialize(quads: Iterable[pyoxigraph.Quad], path: Path, fmt: pyoxigraph.RdfFormat) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = _temporary(path)
     pyoxigraph.serialize(quads, str(tmp), fmt, prefixes=PREFIXES)  # a path: Oxigraph buffers the writes itself
     tmp.replace(path)
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = _temporary(path)
     tmp.write_bytes(data)
     tmp.replace(path)
 

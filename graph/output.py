@@ -3,23 +3,37 @@
 ``prepare`` turns every way a folder can be unusable (a file, under a file,
 read-only, immutable, a pseudo file system such as /proc) into one
 ``OutputError`` naming the folder and what to do, before a single document is
-read.
+read. ``hold`` takes the folder's lock (``OUT/.policykg.lock``, an advisory
+``flock`` through the ``filelock`` package, released by the system even when
+a build is killed), so that two builds into one folder run one after the
+other instead of renaming each other's files away.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import filelock
 
 from loaders.errors import PolicyKGError
 
 _CHOOSE = "choose another --out"
+LOCK_NAME = ".policykg.lock"
+# Temporary files of graph.export, named .<file>.<pid>.tmp: a build killed while writing leaves one behind.
+_LEFTOVERS = (".graph.*.tmp", ".graph.jsonld.*.expanded", ".context.jsonld.*.tmp")
 
 
 class OutputError(PolicyKGError):
     """The output folder cannot be created or written, or another build holds it."""
+
+
+class OutputBusy(OutputError):
+    """Another build holds the output folder's lock (and the caller asked not to wait)."""
 
 
 def _file_above(path: Path) -> Path | None:
@@ -74,3 +88,36 @@ def write_error(out_dir: str | Path, exc: OSError) -> OutputError:
     """An OSError met while writing into ``out_dir`` (disk full, folder removed …) as a one-line OutputError."""
     where = exc.filename or out_dir
     return OutputError(f"{where}: cannot be written ({_reason(exc)}); free space or {_CHOOSE}, then build again")
+
+
+@contextlib.contextmanager
+def hold(out_dir: str | Path, *, wait: bool = True, waiting: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """Hold the lock of an output folder (``prepare`` it first) for the length of a ``with`` block.
+
+    ``wait``: when another build holds the folder, wait for it (after calling
+    ``waiting`` with a message saying so), else raise ``OutputBusy`` at once.
+    Once held, temporary files left by a killed build are removed.
+    Yields: the folder. Raises: OutputBusy; OutputError when the lock file cannot be made.
+    """
+    out = Path(out_dir)
+    lock = filelock.FileLock(out / LOCK_NAME)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            if not wait:
+                raise OutputBusy(f"{out}: another build is writing into this folder; wait until it ends, "
+                                 f"or {_CHOOSE}") from None
+            if waiting is not None:
+                waiting(f"{out}: another build is writing into this folder; waiting for it to end "
+                        "(--no-wait stops instead)")
+            lock.acquire()
+    except OSError as exc:
+        raise OutputError(f"{out / LOCK_NAME}: cannot create the lock file ({_reason(exc)}); {_CHOOSE}") from None
+    try:
+        for pattern in _LEFTOVERS:
+            for leftover in out.glob(pattern):
+                leftover.unlink(missing_ok=True)
+        yield out
+    finally:
+        lock.release()

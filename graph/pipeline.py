@@ -211,18 +211,21 @@ def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache
 @overload
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[True] = ..., workers: int | None = ..., cache: bool = ...,
-          validate_graph: bool | None = ...) -> tuple[Dataset, BuildReport]: ...
+          validate_graph: bool | None = ..., wait: bool = ...,
+          waiting: Callable[[str], None] | None = ...) -> tuple[Dataset, BuildReport]: ...
 
 
 @overload
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[False], workers: int | None = ..., cache: bool = ...,
-          validate_graph: bool | None = ...) -> tuple[None, BuildReport]: ...
+          validate_graph: bool | None = ..., wait: bool = ...,
+          waiting: Callable[[str], None] | None = ...) -> tuple[None, BuildReport]: ...
 
 
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
           progress: Callable[[Path], None] | None = None, *, dataset: bool = True, workers: int | None = None,
-          cache: bool = True, validate_graph: bool | None = None) -> tuple[Dataset | None, BuildReport]:
+          cache: bool = True, validate_graph: bool | None = None, wait: bool = True,
+          waiting: Callable[[str], None] | None = None) -> tuple[Dataset | None, BuildReport]:
     """Read every document under ``sources``, build the graph, write it to ``out_dir``.
 
     ``sources``: files and folders (folders are searched for *.txt/*.tsv).
@@ -236,7 +239,10 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
     and leaves alone any cache. ``validate_graph``: check the SHACL shapes
     (``report.validation``); ``None`` (the default) validates corpora of up to
     ``VALIDATE_UP_TO`` documents. The files are written whether or not the
-    graph conforms.
+    graph conforms. One build at a time holds ``out_dir`` (``graph.output.hold``):
+    with ``wait`` (the default) a second build calls ``waiting`` with a message
+    and waits for the first to end; with ``wait=False`` it raises
+    ``graph.output.OutputBusy``.
 
     A file that cannot be read is reported in ``report.errors`` and the others
     are still built.
@@ -249,10 +255,11 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if out_dir is not None:
-            output.prepare(out_dir)
-        return _build(sources, out_dir, progress, dataset=dataset, workers=workers, cache=cache,
-                      validate_graph=validate_graph)
+        with contextlib.ExitStack() as holding:
+            if out_dir is not None:
+                holding.enter_context(output.hold(output.prepare(out_dir), wait=wait, waiting=waiting))
+            return _build(sources, out_dir, progress, dataset=dataset, workers=workers, cache=cache,
+                          validate_graph=validate_graph)
     except OSError as exc:  # disk full, folder removed while building: a message, not a traceback
         if out_dir is None:
             raise

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from graph import output
 from graph.cli import app
 from tests.conftest import SEEDS
 
@@ -88,3 +91,50 @@ def test_a_usable_out_is_created_with_its_parents(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert (tmp_path / "a" / "b" / "graph.ttl").exists()
     assert not list((tmp_path / "a" / "b").glob(".policykg-probe-*"))
+
+
+POLICYKG = str(Path(sys.executable).parent / "policykg")
+
+
+def build_process(out: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([POLICYKG, "build", ONE_SEED, "--out", str(out), "--no-cache", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_builds_into_one_out_both_succeed(tmp_path: Path) -> None:
+    """The regression: the second build renamed the first one's .graph.nt.tmp away (FileNotFoundError)."""
+    first, second = build_process(tmp_path), build_process(tmp_path)
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in (first, second)]  # type: ignore[union-attr]
+    for code, stderr in outcomes:
+        assert code == 0, stderr
+        assert "Traceback" not in stderr and "FileNotFoundError" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".policykg.lock", "context.jsonld", "graph.jsonld",
+                                                           "graph.nt", "graph.trig", "graph.ttl"]
+
+
+def test_a_second_build_waits_and_says_so(tmp_path: Path) -> None:
+    with output.hold(output.prepare(tmp_path)):
+        waiting = build_process(tmp_path)
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting for the lock held here
+        assert not (tmp_path / "graph.ttl").exists()
+    code, stderr = waiting.wait(timeout=120), waiting.stderr.read()  # type: ignore[union-attr]
+    assert code == 0, stderr
+    assert f"{tmp_path}: another build is writing into this folder; waiting for it to end (--no-wait stops instead)" in stderr
+    assert (tmp_path / "graph.ttl").exists()
+
+
+def test_no_wait_reports_a_busy_folder(tmp_path: Path) -> None:
+    with output.hold(output.prepare(tmp_path)):
+        busy = build_process(tmp_path, "--no-wait")
+        code, stderr = busy.wait(timeout=120), busy.stderr.read()  # type: ignore[union-attr]
+    assert code == 2
+    assert one_error_line(stderr) == (f"error: {tmp_path}: another build is writing into this folder; "
+                                      "wait until it ends, or choose another --out")
+
+
+def test_temporary_files_left_by_a_killed_build_are_removed(tmp_path: Path) -> None:
+    (tmp_path / ".graph.nt.12345.tmp").write_bytes(b"half a graph")
+    code, stderr = build_into(tmp_path)
+    assert code == 0, stderr
+    assert not list(tmp_path.glob(".graph*.tmp"))
