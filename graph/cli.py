@@ -399,8 +399,14 @@ def serve(
                                             "graph when missing or older)")] = Path("out/store"),
     graph: Annotated[Path, typer.Option("--graph", help="The built graph to load")] = Path("out/graph.trig"),
     writable: Annotated[bool, typer.Option("--writable", help="Allow SPARQL update and Graph Store writes")] = False,
+    timeout: Annotated[int, typer.Option("--timeout", min=0, help="Seconds a query may run; one that runs "
+                                         "longer is stopped (0: no limit)")] = server_module.TIMEOUT_S,
 ) -> None:
-    """Serve the graph as a SPARQL 1.1 endpoint with a query UI on 127.0.0.1 until Ctrl-C."""
+    """Serve the graph as a SPARQL 1.1 endpoint with a query UI on 127.0.0.1 until Ctrl-C.
+
+    A query may run --timeout seconds (default 30); one that cannot be stopped
+    otherwise is stopped by restarting the server on the same port.
+    """
     try:
         with err.status(f"loading {graph} into {store_dir}"):
             opened, loaded = store.open_oxigraph(store_dir, graph if graph.exists() else None)
@@ -409,14 +415,16 @@ def serve(
                 store.unmerge(store_dir)  # writes go to named graphs: queries must see their union
         if loaded:
             err.print(f"loaded {graph} into {store_dir}: {store.describe(store_dir)}", highlight=False)
-        server = server_module.Server(store_dir, port=port, writable=writable).start()
+        server = server_module.Server(store_dir, port=port, writable=writable, timeout_s=timeout or None,
+                                      on_restart=lambda message: err.print(Text(message, style="yellow"))).start()
     except PolicyKGError as exc:
         raise _fail(exc) from None
     out.print(f"SPARQL endpoint: {server.query_url}", highlight=False)
     out.print(f"query UI: {server.url}/", highlight=False)
     if writable:
         out.print(f"SPARQL update: {server.update_url}\ngraph store: {server.store_url}", highlight=False)
-    err.print(f"serving {store_dir} ({'writable' if writable else 'read-only'}): {store.describe(store_dir)}; "
+    limit = f"queries stopped after {timeout} s" if timeout else "no query time limit"
+    err.print(f"serving {store_dir} ({'writable' if writable else 'read-only'}, {limit}): {store.describe(store_dir)}; "
               "Ctrl-C stops", highlight=False)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server in order too, as Ctrl-C does
     try:

@@ -9,7 +9,17 @@ at the end of a ``with`` block::
 
 Endpoints (Oxigraph's): ``url`` (query UI), ``query_url`` (SPARQL query),
 ``update_url`` (SPARQL update, refused when read-only) and ``store_url``
-(Graph Store Protocol). Queries see the same default graph as
+(Graph Store Protocol).
+
+A query may take at most ``timeout_s`` seconds (default 30). The server is
+given that limit (``--timeout-s``), but Oxigraph 0.5 does not stop every
+query at it: an aggregate over a cross join (``SELECT (COUNT(*) AS ?n) WHERE
+{ ?a ?b ?c . ?d ?e ?f }``) keeps a core busy after its client gave up. So a
+watchdog reads the CPU time of each of the server's threads (Linux
+``/proc/PID/task``); a thread that stays busy for longer than the limit is a
+query that cannot be stopped otherwise, and the server is restarted on the
+same port (queries running at that moment are cut; clients may retry). The
+Oxigraph server has no result-size or rate limit to set. Queries see the same default graph as
 ``graph.store.OxigraphStore`` on that folder: the merged copy ``load_oxigraph``
 writes, or else the union of the named graphs (``--union-default-graph``); a
 writable server wants the union (see ``graph.store.unmerge``), since its writes
@@ -18,14 +28,17 @@ to named graphs would not reach a merged copy.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -33,6 +46,9 @@ from graph.store import default_graph
 from loaders.errors import PolicyKGError
 
 HOST = "127.0.0.1"
+TIMEOUT_S = 30  # seconds a query may run
+_WATCH_EVERY_S = 0.5  # how often the watchdog reads the threads' CPU time
+_BUSY = 0.25  # share of a core a thread must use over a watch interval to count as busy (low: the cores are shared)
 
 
 class ServerError(PolicyKGError):
@@ -68,11 +84,17 @@ class Server:
     ``location``: an Oxigraph store folder (``graph.store.load_oxigraph``); ``None`` for an empty
     in-memory store (writable only). ``port`` 0 picks a free port. ``writable`` allows SPARQL update
     and Graph Store writes; otherwise the server opens the store read-only and refuses them (HTTP 403).
+    ``timeout_s``: whole seconds a query may run (the server's ``--timeout-s``, and the watchdog's limit
+    for a thread busy without pause; an in-memory store is never restarted, it would lose its data);
+    ``None`` for no limit. ``on_restart`` is called with a message after the watchdog restarted the server.
     Raises (on start): ServerError with the server's own message when it does not come up.
     """
 
     def __init__(self, location: str | Path | None, *, port: int = 0, writable: bool = False,
-                 binary: str | Path | None = None, startup_timeout_s: float = 30.0) -> None:
+                 binary: str | Path | None = None, startup_timeout_s: float = 30.0,
+                 timeout_s: int | None = TIMEOUT_S, on_restart: Callable[[str], None] | None = None) -> None:
+        if timeout_s is not None and timeout_s < 1:
+            raise ServerError(f"a query timeout of {timeout_s} s is too short; give at least 1 second")
         if location is None and not writable:
             raise ServerError("a read-only server needs a store folder; pass one, or writable=True for an empty store")
         if location is not None and not (Path(location) / "CURRENT").exists():
@@ -83,8 +105,14 @@ class Server:
         self.writable = writable
         self.binary = Path(binary) if binary else None
         self.startup_timeout_s = startup_timeout_s
+        self.timeout_s = timeout_s
+        self.on_restart = on_restart
+        self.restarts = 0  # times the watchdog restarted the server for a query over the limit
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._watchdog: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._restarting = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -117,14 +145,26 @@ class Server:
         args += ["--bind", f"{HOST}:{self.port}"]
         if self.location is None or default_graph(self.location) == "union":
             args.append("--union-default-graph")
+        if self.timeout_s is not None:
+            args += ["--timeout-s", str(int(self.timeout_s))]
         return args
 
     def start(self) -> Server:
-        """Start the server and wait until it answers a query. Returns: self."""
+        """Start the server and wait until it answers a query, and its watchdog. Returns: self."""
         if self.running:
             return self
         if not self.port:
             self.port = free_port()
+        self._launch()
+        watched = self.timeout_s is not None and self.location is not None and Path("/proc/self/task").is_dir()
+        if watched and self._watchdog is None:
+            self._stopping.clear()
+            self._watchdog = threading.Thread(target=self._watch, name="oxigraph-watchdog", daemon=True)
+            self._watchdog.start()
+        return self
+
+    def _launch(self) -> None:
+        """Start the server process and wait until it answers. Raises: ServerError."""
         command = self.command()
         self._log = tempfile.TemporaryFile()
         # A session of its own: Ctrl-C in a terminal reaches policykg only, which then stops the server in order.
@@ -141,9 +181,9 @@ class Server:
             # (or, with a future message, once it has answered while staying alive for a while).
             listening = "Listening for requests" in self._output() or time.monotonic() > started + 5
             if listening and self._answers():
-                return self
+                return
             time.sleep(0.1)
-        self.stop()
+        self._halt(grace_s=10)
         raise ServerError(f"the Oxigraph server did not answer on {self.url} within {self.startup_timeout_s:.0f} s")
 
     def _answers(self) -> bool:
@@ -163,21 +203,84 @@ class Server:
         return message.split("\n\nStack backtrace:")[0][-500:]
 
     def wait(self) -> int:
-        """Block until the server exits (for the command line: Ctrl-C raises KeyboardInterrupt). Returns: exit code."""
-        if self._process is None:
-            return 0
-        return self._process.wait()
+        """Block until the server exits by itself, across the watchdog's restarts (for the command line:
+        Ctrl-C raises KeyboardInterrupt). Returns: exit code."""
+        while True:
+            process = self._process
+            if process is None:
+                return 0
+            while process.poll() is None:
+                time.sleep(0.2)  # a short sleep rather than process.wait(): Ctrl-C and SIGTERM stay prompt
+            with self._restarting:
+                if self._process is process:  # it stopped by itself, not for a restart
+                    return int(process.returncode)
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 10 s) and release the store folder."""
+    def _threads_cpu(self) -> dict[str, int]:
+        """CPU time (clock ticks, user + system) of each thread of the server process."""
+        process = self._process
+        ticks: dict[str, int] = {}
+        if process is None:
+            return ticks
+        tasks = Path(f"/proc/{process.pid}/task")
+        try:
+            for task in tasks.iterdir():
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks[task.name] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            pass  # the process or a thread ended between the listing and the read
+        return ticks
+
+    def _watch(self) -> None:
+        """Restart the server when one of its threads stays busy for longer than ``timeout_s``."""
+        hertz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        busy_since: dict[str, float] = {}
+        last, last_at = self._threads_cpu(), time.monotonic()
+        while not self._stopping.wait(_WATCH_EVERY_S):
+            now, ticks = time.monotonic(), self._threads_cpu()
+            for tid, used in ticks.items():
+                if used - last.get(tid, used) >= _BUSY * (now - last_at) * hertz:
+                    busy_since.setdefault(tid, last_at)
+                else:
+                    busy_since.pop(tid, None)
+            last, last_at = ticks, now
+            if any(now - since > (self.timeout_s or 0) for since in busy_since.values()):
+                self._restart()
+                busy_since.clear()
+                last, last_at = self._threads_cpu(), time.monotonic()
+
+    def _restart(self) -> None:
+        with self._restarting:
+            if self._stopping.is_set():
+                return
+            self._halt(grace_s=2)
+            try:
+                self._launch()
+            except ServerError as exc:
+                if self.on_restart:
+                    self.on_restart(f"a query ran over {self.timeout_s} s; the server could not be restarted: {exc}")
+                return
+            self.restarts += 1
+        if self.on_restart:
+            self.on_restart(f"a query ran over {self.timeout_s} s and was stopped; the server was restarted on {self.url}")
+
+    def _halt(self, grace_s: float) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=grace_s)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
         self._cleanup()
+
+    def stop(self) -> None:
+        """Stop the watchdog and the server (SIGTERM, then SIGKILL after 10 s) and release the store folder."""
+        self._stopping.set()
+        if self._watchdog is not None and self._watchdog is not threading.current_thread():
+            self._watchdog.join()
+        self._watchdog = None
+        with self._restarting:
+            self._halt(grace_s=10)
 
     def _cleanup(self) -> None:
         self._process = None

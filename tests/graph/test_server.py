@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +139,61 @@ def test_push_into_a_writable_store_is_seen_by_queries(built: Path, tmp_path: Pa
         answer = queries.run_named(EndpointStore(server.query_url), "policy-projects-money",
                                    {"policy": "沪松府规〔2019〕23号"})
     assert [cell_text(c) for c in answer.rows[0][4:6]] == ["2023", "2"]
+
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # days of work on the seeds
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_endpoint_has_a_query_timeout(oxigraph_dir: Path) -> None:
+    assert Server(oxigraph_dir).command()[-2:] == ["--timeout-s", "30"]
+    assert "--timeout-s" not in Server(oxigraph_dir, timeout_s=None).command()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="the watchdog reads Linux /proc")
+def test_a_runaway_query_stops_within_the_timeout(oxigraph_dir: Path) -> None:
+    """The regression: the cross join kept a core busy long after its client gave up."""
+    restarted: list[str] = []
+    with Server(oxigraph_dir, timeout_s=2, on_restart=restarted.append) as server:
+        first = server._process.pid  # type: ignore[union-attr]
+        sent = time.monotonic()
+        with pytest.raises((urllib.error.URLError, http.client.HTTPException, OSError)):
+            url = f"{server.query_url}?{urllib.parse.urlencode({'query': CROSS_JOIN})}"
+            urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 (loopback)
+        while server.restarts == 0 and time.monotonic() < sent + 30:
+            time.sleep(0.1)
+        assert time.monotonic() - sent < 2 + 3  # the limit, the watchdog's interval and a restart
+        assert not Path(f"/proc/{first}").exists()
+        current = server._process.pid  # type: ignore[union-attr]
+        before = cpu_seconds(current)
+        time.sleep(1)
+        assert cpu_seconds(current) - before < 0.2  # idle again
+        assert restarted == [f"a query ran over 2 s and was stopped; the server was restarted on {server.url}"]
+        assert server.restarts == 1
+        assert sparql(server.query_url, "SELECT (1 AS ?n) {}") == [{"n": "1"}]  # and it answers on the same port
+
+
+def test_an_in_memory_server_is_never_restarted() -> None:
+    with Server(None, writable=True, timeout_s=2) as server:
+        assert server._watchdog is None  # a restart would lose what was written into it
+
+
+def test_serve_stops_a_runaway_query_and_says_so(built: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "from graph.cli import main; main()", "serve", "--port", "0", "--timeout", "2",
+               "--store", str(tmp_path / "store"), "--graph", str(built / "graph.trig")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        endpoint = process.stdout.readline().split()[-1]  # type: ignore[union-attr]
+        with pytest.raises((urllib.error.URLError, http.client.HTTPException, OSError)):
+            urllib.request.urlopen(f"{endpoint}?{urllib.parse.urlencode({'query': CROSS_JOIN})}", timeout=30).read()  # noqa: S310
+        time.sleep(1)
+        assert sparql(endpoint, "SELECT (1 AS ?n) {}") == [{"n": "1"}]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "read-only, queries stopped after 2 s" in stderr
+    assert "a query ran over 2 s and was stopped; the server was restarted on http://127.0.0.1:" in stderr
