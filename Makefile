@@ -26,6 +26,9 @@ lint: $(STAMP)
 # The browser test drives Debian's chromium (never a downloaded browser); CI runs as root.
 test: $(STAMP) lint
 	command -v chromium || (apt-get update && apt-get install -y chromium)
+	# OCR of scans (Tesseract with its Simplified Chinese data) and a CJK font to draw the test scans
+	(command -v tesseract && tesseract --list-langs | grep -qx chi_sim && fc-list | grep -qi wqy) || \
+		(apt-get update && apt-get install -y tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei)
 	$(BIN)/pytest
 
 clean:
