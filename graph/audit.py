@@ -1,0 +1,295 @@
+"""Audit: where a document contradicts itself, with the evidence side by side.
+
+``audit(documents)`` runs every rule of ``RULES`` over the typed records
+(``loaders.records``) and returns ``AuditFinding``s: the rule's id and
+severity, the projects concerned, one ``Evidence`` per side compared (file,
+1-based line, what the document says there) and a message in Chinese and
+English. The audit records what the documents say and never corrects them.
+
+Rules (ids ``family.name``) live in ``graph.audit_rules`` (money, units,
+bounds), ``graph.audit_text`` (time, names, plans, copies) and
+``graph.audit_years`` (across years, along the lineage links). The four kinds
+of ``inconsistent`` finding the loaders record while parsing are kept and
+mapped onto rule ids (``LOADER_RULES``); when a rule finds the same thing for
+the same project, the rule's finding stands in for the loader's.
+
+RDF (``add_audit``): each finding is a ``pkg:Finding`` with ``pkg:findingKind
+"inconsistent"``, ``pkg:rule``, ``pkg:severity``, ``pkg:concerns`` (projects),
+``pkg:message`` @zh/@en and one ``pkg:hasEvidence`` node per side
+(``pkg:evidenceOrder``, ``pkg:sourceLine``, ``rdfs:label`` the part of the form,
+``pkg:statedValue`` what it says). ``findings_from_graph`` reads them back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from graph import audit_rules, audit_text, audit_years  # noqa: F401  (importing registers the rules)
+from graph.audit_model import REGISTRY, AuditFinding, DocContext, Evidence, Rule, make, rule
+from graph.iris import project_iri
+from graph.lineage import Lineage, ProjectRef, compute_lineage
+from graph.link import key_hash
+from loaders.records import Document, Finding, Project
+from ontology import ID, PKG
+
+__all__ = ["RULES", "AuditFinding", "Evidence", "Rule", "audit", "audit_document", "audit_across_years",
+           "add_audit", "add_across_years", "findings_from_graph", "rows", "LOADER_RULES"]
+
+# The loaders' own inconsistent findings, by the words of their message -> rule id.
+LOADER_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"sub-projects of .* add up to"), "arithmetic.subprojects-sum"),
+    (re.compile(r"年度预算安排 states"), "arithmetic.budget-lines"),
+    (re.compile(r"headed （万元） but are only credible in 元"), "units.wan-header"),
+    (re.compile(r"实际完成值 cell holds table header text"), "cells.header-text"),
+    (re.compile(r"declares \d+ sub-projects; \d+ found"), "counts.subprojects"),
+    (re.compile(r"the summary declares \d+ projects"), "counts.projects"),
+    (re.compile(r"the summary declares .*add up to"), "arithmetic.document-total"),
+    (re.compile(r"其他资金 differs between"), "arithmetic.funds-sources"),
+)
+_LOADER_ZH = {
+    "arithmetic.subprojects-sum": "二级项目金额之和与上级项目的年度资金申请总额不符",
+    "arithmetic.budget-lines": "年度预算安排写明的金额与标题中的金额不符",
+    "units.wan-header": "金额栏标为（万元），所填数字只有按元计才合理；已按元读取",
+    "cells.header-text": "实际完成值单元格中混入了表头文字；已取其最后一词",
+    "counts.subprojects": "声明的二级项目个数与找到的不符",
+    "counts.projects": "绩效目标设置情况声明的项目个数与找到的不符",
+    "arithmetic.document-total": "绩效目标设置情况声明的预算资金与各项目之和不符",
+    "arithmetic.funds-sources": "其他资金在项目资金总额栏与年度资金栏中不同",
+}
+
+
+def loader_findings(ctx: DocContext) -> list[AuditFinding]:
+    """The loaders' ``inconsistent`` findings of the document, as audit findings of their rule ids."""
+    out = []
+    for n, finding in enumerate(ctx.doc.findings, 1):
+        rule_id = next((r for pattern, r in LOADER_RULES if pattern.search(finding.message)), None)
+        if finding.kind != "inconsistent" or rule_id is None:
+            continue
+        out.append(replace(_from_loader(ctx, finding, rule_id), loader_finding=n))
+    return out
+
+
+def _owner(ctx: DocContext, line: int | None) -> Project | None:
+    """The project a loader finding at ``line`` is about: the last one starting at or before it."""
+    before = [p for p in ctx.doc.projects if line is not None and p.line <= line]
+    return max(before, key=lambda p: p.line) if before else None
+
+
+def _from_loader(ctx: DocContext, finding: Finding, rule_id: str) -> AuditFinding:
+    project = _owner(ctx, finding.line)
+    message = re.sub(r"^\S+?:\d+: |^\S+?: ", "", finding.message)
+    evidence = [ctx.evidence(finding.line, "loader", finding.text or message)]
+    if project is not None and rule_id in ("arithmetic.budget-lines", "arithmetic.subprojects-sum", "units.wan-header"):
+        stated = project.funds.annual or project.funds.total
+        if stated is not None and stated.line != finding.line:
+            evidence.insert(0, ctx.evidence(stated.line, "年度资金申请总额", stated.text))
+    zh = _LOADER_ZH[rule_id] + (f"：{finding.text[:60]}" if finding.text else "")
+    return make(ctx, rule_id, [ctx.ref(project)] if project else [], evidence, zh, message)
+
+
+def _loader_rule(rule_id: str, compares_zh: str, compares_en: str, severity: str = "warning") -> None:
+    def check(ctx: DocContext) -> list[AuditFinding]:
+        return [f for f in loader_findings(ctx) if f.rule == rule_id]
+    check.__doc__ = f"The loaders' finding mapped onto {rule_id}: {compares_en}."
+    rule(rule_id, severity, compares_zh, compares_en, scope="loader")(check)
+
+
+_loader_rule("units.wan-header", "表头（万元）vs 只有按元计才合理的数字",
+             "a 万元 header over numbers credible only in yuan (read as yuan)")
+_loader_rule("cells.header-text", "实际完成值单元格 vs 混入其中的表头文字", "a cell holding the table's header text")
+_loader_rule("counts.subprojects", "声明的二级项目个数 vs 找到的二级项目", "sub-projects declared vs found", "error")
+_loader_rule("counts.projects", "绩效目标设置情况声明的项目数 vs 找到的项目", "projects declared in the summary vs found",
+             "error")
+_loader_rule("arithmetic.document-total", "绩效目标设置情况声明的预算资金 vs 各项目之和",
+             "the summary's declared total vs the projects' annual requests", "error")
+
+RULES: dict[str, Rule] = REGISTRY  # every rule by id (a rule module adds its own when imported)
+
+
+def audit_document(ctx: DocContext, rules: Iterable[str] | None = None) -> list[AuditFinding]:
+    """The findings of one document (rules within a document), sorted by line; ``rules`` limits the ids."""
+    wanted = set(rules) if rules is not None else None
+    found: list[AuditFinding] = []
+    for rule_id, r in sorted(RULES.items()):
+        if r.scope == "document" and (wanted is None or rule_id in wanted):
+            found.extend(r.check(ctx))
+    covered = {(f.rule, p.line) for f in found for p in f.projects[:1]}
+    for f in loader_findings(ctx):
+        if (wanted is None or f.rule in wanted) and (f.rule, f.projects[0].line if f.projects else 0) not in covered:
+            found.append(f)
+    return _unique(found)
+
+
+def _unique(found: list[AuditFinding]) -> list[AuditFinding]:
+    seen: set[tuple[str, tuple[int, ...], str]] = set()
+    out = []
+    for f in sorted(found, key=lambda f: f.sort_key()):
+        key = (f.rule, f.lines, f.message_en)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def audit_across_years(contexts: Sequence[DocContext], lineage: Lineage,
+                       rules: Iterable[str] | None = None) -> list[AuditFinding]:
+    """Findings of the rules across years, over the lineage links between the documents' projects."""
+    wanted = set(rules) if rules is not None else None
+    found: list[AuditFinding] = []
+    for rule_id, r in sorted(RULES.items()):
+        if r.scope == "corpus" and (wanted is None or rule_id in wanted):
+            found.extend(r.check(contexts, lineage))
+    return _unique(found)
+
+
+def audit(documents: Iterable[Document], rules: Iterable[str] | None = None,
+          lineage: Lineage | None = None) -> list[AuditFinding]:
+    """Every finding of ``documents``: each document's own, then those across years (lineage computed
+    when not given). ``rules`` limits the rule ids (unknown ids raise ``KeyError`` naming them).
+
+    Returns: findings sorted by file, line and rule; deterministic for the same documents.
+    """
+    docs = list(documents)
+    wanted = list(rules) if rules is not None else None
+    unknown = sorted(set(wanted or ()) - set(RULES))
+    if unknown:
+        raise KeyError(f"unknown audit rule(s) {', '.join(unknown)}; the rules are {', '.join(sorted(RULES))}")
+    contexts = [DocContext.of(doc) for doc in docs]
+    found = [f for ctx in contexts for f in audit_document(ctx, wanted)]
+    if any(RULES[r].scope == "corpus" for r in (wanted or RULES)) and len({d.fiscal_year for d in docs}) > 1:
+        found += audit_across_years(contexts, lineage or compute_lineage(docs), wanted)
+    return found
+
+
+# ---------------------------------------------------------------------------- RDF
+
+
+def _node(base: str, finding: AuditFinding) -> URIRef:
+    return ID[f"{base}audit/{key_hash(finding.rule, *map(str, finding.lines), *(p.name for p in finding.projects))}"]
+
+
+def _project_iri(documents: dict[str, Document], ref: ProjectRef) -> URIRef | None:
+    doc = documents.get(ref.sha256)
+    return project_iri(doc, doc.projects[ref.index]) if doc and ref.index < len(doc.projects) else None
+
+
+def _add(graph: Graph, node: URIRef, finding: AuditFinding, documents: dict[str, Document], source: URIRef,
+         *, new: bool) -> None:
+    if new:
+        graph.add((source, PKG.hasFinding, node))
+        graph.add((node, RDF.type, PKG.Finding))
+        graph.add((node, PKG.findingKind, Literal("inconsistent")))
+        graph.add((node, PKG.message, Literal(finding.message_en, lang="en")))
+        if finding.lines:
+            graph.add((node, PKG.sourceLine, Literal(min(finding.lines))))
+    graph.add((node, PKG.message, Literal(finding.message_zh, lang="zh")))
+    graph.add((node, PKG.rule, Literal(finding.rule)))
+    graph.add((node, PKG.severity, Literal(finding.severity)))
+    graph.add((node, PROV.wasDerivedFrom, source))
+    for ref in finding.projects:
+        iri = _project_iri(documents, ref)
+        if iri is not None:
+            graph.add((node, PKG.concerns, iri))
+    for k, ev in enumerate(finding.evidence, 1):
+        side = URIRef(f"{node}/evidence/{k}")
+        graph.add((node, PKG.hasEvidence, side))
+        graph.add((side, RDF.type, PKG.Evidence))
+        graph.add((side, PKG.evidenceOrder, Literal(k)))
+        graph.add((side, RDFS.label, Literal(ev.label, lang="zh")))
+        graph.add((side, PKG.statedValue, Literal(ev.text, lang="zh")))
+        graph.add((side, PROV.wasDerivedFrom, ID[f"source/{ev.source[:16]}"] if ev.source else source))
+        if ev.line is not None:
+            graph.add((side, PKG.sourceLine, Literal(ev.line)))
+
+
+def add_audit(graph: Graph, doc: Document, lines: tuple[str, ...] | None = None) -> list[AuditFinding]:
+    """Add the audit findings of one document to its named graph ``graph``; return them.
+
+    A finding mapped from a loader finding extends that finding's node
+    (``…/finding/N``); the others get ``…/audit/<hash of rule, lines, projects>``.
+    """
+    ctx = DocContext.of(doc, lines)
+    findings = audit_document(ctx)
+    source = ID[f"source/{doc.sha256[:16]}"]
+    documents = {doc.sha256: doc}
+    for finding in findings:
+        if finding.loader_finding:
+            _add(graph, ID[f"source/{doc.sha256[:16]}/finding/{finding.loader_finding}"], finding, documents, source,
+                 new=False)
+        else:
+            _add(graph, _node(f"source/{doc.sha256[:16]}/", finding), finding, documents, source, new=True)
+    return findings
+
+
+def add_across_years(graph: Graph, lineage: Lineage, documents: Sequence[Document]) -> list[AuditFinding]:
+    """Add the findings across years (``years.*``) to the derived graph; each belongs to the later document."""
+    by_sha = {doc.sha256: doc for doc in documents}
+    contexts = [DocContext.of(doc) for doc in documents]
+    findings = audit_across_years(contexts, lineage)
+    for finding in findings:
+        later = finding.projects[-1]
+        _add(graph, _node("", finding), finding, by_sha, ID[f"source/{later.sha256[:16]}"], new=True)
+    return findings
+
+
+def _text(graph: Graph, node: Node, prop: URIRef, lang: str | None = None) -> str:
+    values = sorted(str(o) for o in graph.objects(node, prop)
+                    if lang is None or getattr(o, "language", None) == lang)
+    return values[0] if values else ""
+
+
+def _int(graph: Graph, node: Node, prop: URIRef) -> int | None:
+    text = _text(graph, node, prop)
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def findings_from_graph(graph: Graph, rules: Iterable[str] | None = None) -> list[AuditFinding]:
+    """The audit findings stated in a built graph (``pkg:Finding`` with a ``pkg:rule``), sorted as ``audit``.
+
+    Projects come back as ``ProjectRef`` with name, file, line and year (``index`` is -1).
+    """
+    wanted = set(rules) if rules is not None else None
+    files = {str(s): str(o) for s, o in graph.subject_objects(PKG.fileName)}
+    out = []
+    for node in sorted(set(graph.subjects(PKG.rule, None)), key=str):
+        rule_id = _text(graph, node, PKG.rule)
+        if wanted is not None and rule_id not in wanted:
+            continue
+        projects = []
+        for p in sorted(graph.objects(node, PKG.concerns), key=str):
+            src = _text(graph, p, PROV.wasDerivedFrom)
+            projects.append(ProjectRef(src.rsplit("/", 1)[-1], -1, files.get(src, ""), _int(graph, p, PKG.sourceLine) or 0,
+                                       _text(graph, p, RDFS.label), _int(graph, p, PKG.fiscalYear) or 0, None, None))
+        evidence = []
+        for side in graph.objects(node, PKG.hasEvidence):
+            evidence.append((_int(graph, side, PKG.evidenceOrder) or 0,
+                             Evidence(files.get(_text(graph, side, PROV.wasDerivedFrom), ""),
+                                      _int(graph, side, PKG.sourceLine), _text(graph, side, RDFS.label),
+                                      _text(graph, side, PKG.statedValue))))
+        out.append(AuditFinding(rule_id, _text(graph, node, PKG.severity), tuple(sorted(projects, key=lambda r: r.line)),
+                                tuple(e for _, e in sorted(evidence, key=lambda e: e[0])),
+                                _text(graph, node, PKG.message, "zh"), _text(graph, node, PKG.message, "en")))
+    return sorted(out, key=lambda f: f.sort_key())
+
+
+def rows(findings: Iterable[AuditFinding], lang: str = "en") -> list[dict[str, object]]:
+    """One row per finding for tables, CSV and JSON: file, project, rule, severity, message, evidence."""
+    out: list[dict[str, object]] = []
+    for f in findings:
+        project = f.projects[0] if f.projects else None
+        out.append({
+            "file": f.file_name,
+            "project": project.name if project else "",
+            "project_line": project.line if project else None,
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message_zh if lang == "zh" else f.message_en,
+            "evidence": [{"file": e.file_name, "line": e.line, "label": e.label, "says": e.text} for e in f.evidence],
+        })
+    return out
