@@ -28,6 +28,7 @@ from graph import evolution as lineage_view
 from graph import push as push_module
 from graph import server as server_module
 from graph import validate as shacl
+from graph.printable import printable
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
 
@@ -43,8 +44,14 @@ if not err.is_terminal:
 DEFAULT_GRAPH = Path("out/graph.ttl")
 
 
+def safe(text: object) -> Text:
+    """Text that may come from a document, for the terminal: control characters escaped
+    (``graph.printable``: ESC as ``\\x1b``), never read as rich markup."""
+    return Text(printable(str(text)))
+
+
 def _error(message: str) -> None:
-    err.print(Text("error: ", style="red") + Text(message))
+    err.print(Text("error: ", style="red") + safe(message))
 
 
 def _fail(exc: Exception, code: int = 2) -> typer.Exit:
@@ -88,7 +95,7 @@ def build(
               f"{report.cached} from the cache, {report.graphs_built} named graphs rebuilt")
     err.print("seconds: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in report.seconds.items()))
     for _fmt, path in report.outputs.items():
-        out.print(f"wrote {path}" if report.outputs_written else f"up to date {path}")
+        out.print(safe(f"wrote {path}" if report.outputs_written else f"up to date {path}"))
     if report.validation is not None:
         _print_validation(report.validation, limit=BUILD_REPORT_LINES)
     if report.errors or (report.validation is not None and not report.validation.conforms):
@@ -101,9 +108,21 @@ def _print_findings(doc: Document, limit: int | None = None) -> None:
     shown = list(report.problems) + list(report.unexplained)
     for finding in shown[:limit]:
         style = "yellow" if finding.kind != "unexplained" else "dim"
-        err.print(Text(f"{finding.kind}: ", style=style) + Text(finding.message + (f"  «{finding.text[:60]}»" if finding.text else "")))
+        err.print(Text(f"{finding.kind}: ", style=style) + safe(finding.message + (f"  «{finding.text[:60]}»" if finding.text else "")))
     if limit is not None and len(shown) > limit:
-        err.print(f"… and {len(shown) - limit} more in {doc.file_name}; see `policykg coverage {doc.path}`")
+        err.print(safe(f"… and {len(shown) - limit} more in {doc.file_name}; see `policykg coverage {doc.path}`"))
+
+
+def _with_place(doc: Document, message: str, line: int | None) -> str:
+    """``form.pdf:40 (p. 3, table 2 row 4 col 1): …`` — the page / cell of a finding's line, for files other than text."""
+    origin = doc.origins[line - 1] if line is not None and 0 < line <= len(doc.origins) else None
+    place = origin.describe() if origin is not None else ""
+    if not place or place.startswith("line "):
+        return message
+    for prefix in (f"{doc.path}:{line}", f"{doc.file_name}:{line}"):
+        if message.startswith(prefix):
+            return f"{prefix} ({place}){message[len(prefix):]}"
+    return f"{doc.file_name}:{line} ({place}): {message}"
 
 
 @app.command("coverage")
@@ -114,10 +133,10 @@ def coverage_command(
     documents, errors = load_many(list(sources or [Path("seeds")]))
     for doc in documents:
         report = coverage(doc)
-        out.print(f"{doc.file_name}: {report.understood}/{report.text_lines} lines became facts ({report.ratio:.1%}); "
-                  f"{len(report.unexplained)} lines or cells not understood; {len(report.problems)} problems")
+        out.print(safe(f"{doc.file_name}: {report.understood}/{report.text_lines} lines became facts ({report.ratio:.1%}); "
+                       f"{len(report.unexplained)} lines or cells not understood; {len(report.problems)} problems"))
         for finding in report.problems + report.unexplained:
-            out.print(Text(f"  {finding.kind}: {finding.message}" + (f"  «{finding.text}»" if finding.text else "")))
+            out.print(safe(f"  {finding.kind}: {_with_place(doc, finding.message, finding.line)}" + (f"  «{finding.text}»" if finding.text else "")))
     for e in errors:
         _error(e.message)
     if errors:
@@ -159,7 +178,7 @@ def _summary(report: pipeline.BuildReport) -> RichTable:
             table.add_column(column)
         for doc in report.documents:
             cov = coverage(doc)
-            table.add_row(doc.file_name, doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
+            table.add_row(safe(doc.file_name), doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
                           str(len(cov.unexplained)), str(len(cov.problems)))
         return table
     for column in ("layout", "documents", "projects", "lines understood", "findings"):
@@ -198,17 +217,19 @@ def _print_table(result: store.Table, fmt: str, title: str) -> None:
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
-        writer.writerows([[_cell(v) for v in row] for row in result.rows])
+        # exact values for pipes and files; escaped control characters on a terminal
+        shown = printable if sys.stdout.isatty() else str
+        writer.writerows([[shown(_cell(v)) for v in row] for row in result.rows])
     elif fmt == "json":
         out.print_json(json.dumps(_records(result), ensure_ascii=False))
     elif fmt == "table":
         numeric = [all(v is None or isinstance(v, Literal) and isinstance(v.toPython(), int | Decimal) for v in column)
                    for column in zip(*result.rows, strict=True)] if result.rows else [False] * len(result.columns)
-        table = RichTable(title=title, show_lines=False)
+        table = RichTable(title=safe(title), show_lines=False)
         for column, is_number in zip(result.columns, numeric, strict=True):
             table.add_column(column, justify="right" if is_number or column in ("yuan", "wan") else "left")
         for row in result.rows:
-            table.add_row(*(_cell(v, pretty=True) for v in row))
+            table.add_row(*(safe(_cell(v, pretty=True)) for v in row))
         out.print(table)
         err.print(f"{len(result.rows)} rows")
     else:
@@ -275,8 +296,8 @@ def view(
         path = views.write_view(kg, out_file, view=chosen)
     except PolicyKGError as exc:
         raise _fail(exc) from None
-    err.print(chosen.description)
-    out.print(f"wrote {path} ({len(chosen.nodes)} nodes)")
+    err.print(safe(chosen.description))
+    out.print(safe(f"wrote {path} ({len(chosen.nodes)} nodes)"))
 
 
 def _wan(yuan: Decimal | None) -> str:
@@ -298,23 +319,25 @@ def analyze(
     for column in ("policy", "文号", "立项依据", "all citations", "万元 justified"):
         cited.add_column(column, justify="right" if column[0] in "立a万" else "left")
     for c in report.most_cited:
-        cited.add_row(c.title, c.doc_number or "", str(c.justified_by), str(c.cites), _wan(c.yuan))
+        cited.add_row(safe(c.title), safe(c.doc_number or ""), str(c.justified_by), str(c.cites), _wan(c.yuan))
     central = RichTable(title=f"Central nodes (betweenness on {report.nodes} nodes, {report.edges} links)")
     for column in ("node", "kind", "betweenness", "degree"):
         central.add_column(column, justify="right" if column in ("betweenness", "degree") else "left")
     for n in report.central:
-        central.add_row(n.label, n.kind, f"{n.betweenness:.3f}", f"{n.degree:.3f}")
+        central.add_row(safe(n.label), n.kind, f"{n.betweenness:.3f}", f"{n.degree:.3f}")
     groups = RichTable(title="Connected groups of policies and projects (departments left out)")
     for column in ("nodes", "projects", "policies", "years", "万元", "largest projects"):
         groups.add_column(column, justify="left" if column in ("years", "largest projects") else "right")
     for g in report.components[:top]:
-        groups.add_row(str(g.size), str(g.projects), str(g.policies), " ".join(g.years), _wan(g.yuan), "; ".join(g.largest))
+        groups.add_row(str(g.size), str(g.projects), str(g.policies), safe(" ".join(g.years)), _wan(g.yuan),
+                       safe("; ".join(g.largest)))
     paths = RichTable(title="From the policy to the money: policy -> project -> sub-project -> budget line (万元)")
     for column in ("policy", "project", "sub-project / budget line", "万元", "source"):
         paths.add_column(column, justify="right" if column == "万元" else "left")
     for path in report.paths:
         last = path[-1]
-        paths.add_row(path[0].label, path[1].label, " / ".join(s.label for s in path[2:]), _wan(last.yuan), last.source)
+        paths.add_row(safe(path[0].label), safe(path[1].label), safe(" / ".join(s.label for s in path[2:])),
+                      _wan(last.yuan), safe(last.source))
     for table in (cited, central, groups, paths):
         out.print(table)
     if len(report.components) > top:
@@ -338,7 +361,7 @@ def evolution(
         return
     if fmt != "table":
         raise _fail(PolicyKGError(f"unknown --format {fmt!r}; use table or json"))
-    table = RichTable(title=f"evolution of {name}")
+    table = RichTable(title=safe(f"evolution of {name}"))
     for column in ("year", "project", "department", "yuan", "continues (score)", "source"):
         table.add_column(column, justify="right" if column == "yuan" else "left")
     labels = {e.iri: f"{e.year} {e.name}" for e in timeline.entries}
@@ -346,16 +369,16 @@ def evolution(
         links = [f"{labels.get(iri, iri)} ({score})" for iri, score in e.continues]
         if e.via_parent:
             links.append(f"via parent {e.via_parent}")
-        table.add_row(str(e.year), e.name, e.department or "", "" if e.amount is None else f"{e.amount:,.2f}",
-                      "; ".join(links), f"{e.file_name}:{e.line}")
+        table.add_row(str(e.year), safe(e.name), safe(e.department or ""), "" if e.amount is None else f"{e.amount:,.2f}",
+                      safe("; ".join(links)), safe(f"{e.file_name}:{e.line}"))
     out.print(table)
     changes = RichTable(title="indicator targets")
     for column in ("from", "to", "indicator", "before", "after", "change"):
         changes.add_column(column)
     for c in timeline.changes:
         if all_targets or c.direction != "unchanged" or c.before.target.from_name or c.after.target.from_name:
-            changes.add_row(str(c.before_year), str(c.after_year), c.after.name, str(c.before.target),
-                            str(c.after.target), c.direction)
+            changes.add_row(str(c.before_year), str(c.after_year), safe(c.after.name), safe(c.before.target),
+                            safe(c.after.target), c.direction)
     out.print(changes)
 
 
@@ -455,7 +478,7 @@ def push(
     except PolicyKGError as exc:
         raise _fail(exc) from None
     for iri, triples, code in report.graphs:
-        err.print(f"{iri or 'default graph'}: {triples} triples (HTTP {code})", highlight=False)
+        err.print(safe(f"{iri or 'default graph'}: {triples} triples (HTTP {code})"), highlight=False)
     out.print(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {url}", highlight=False)
 
 
@@ -466,7 +489,7 @@ def _print_validation(report: shacl.ValidationReport, limit: int | None = None, 
     """Validation results on stderr, violations first, at most ``limit`` lines, then the summary."""
     lines = shacl.render(report, lang)
     for line in lines[:limit]:
-        err.print(Text(line, style="red" if not line.startswith(("warning", "警告")) else "yellow"))
+        err.print(Text(printable(line), style="red" if not line.startswith(("warning", "警告")) else "yellow"))
     if limit is not None and len(lines) > limit:
         err.print(f"… {len(lines) - limit} more; `policykg validate` lists them all")
     err.print(shacl.summary(report))
@@ -489,7 +512,7 @@ def validate_graph(
     except PolicyKGError as exc:
         raise _fail(exc) from None
     for line in shacl.render(report, lang):
-        out.print(Text(line))
+        out.print(safe(line))
     err.print(shacl.summary(report))
     if not report.conforms:
         raise typer.Exit(1)

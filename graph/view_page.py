@@ -12,7 +12,8 @@ makes it self-contained and safe:
   plain strings (shown with ``innerText``) after the page has loaded, so pyvis's
   ``"href" in title`` switch to ``innerHTML`` popups cannot trigger; labels are
   drawn on a canvas; node data sits in the script as JSON with ``<`` escaped;
-  the header, legend and menu options are ``html.escape``d.
+  the header, legend and menu options are ``html.escape``d, with control characters
+  written as escapes (``graph.printable``: ESC as ``\\x1b``).
 - The page states how many nodes it draws (``#policykg[data-node-count]``) and
   sets ``data-ready="true"`` and ``data-drawn-nodes`` once the layout is done
   and drawn, for people and for the browser test.
@@ -27,6 +28,7 @@ from typing import Any
 
 from pyvis.network import Network
 
+from graph.printable import printable
 from graph.view_select import View
 
 KINDS: dict[str, dict[str, str]] = {
@@ -120,9 +122,9 @@ def render_view(view: View) -> str:
     for n in view.nodes:
         kind = KINDS[n.kind]
         extra = {"level": n.level} if n.level is not None else {}
-        label = short_label(n.label) + (f" · {n.year}" if view.hierarchical and n.year else "")
+        label = short_label(printable(n.label)) + (f" · {n.year}" if view.hierarchical and n.year else "")
         net.add_node(n.id, label=label, color=kind["color"], shape=kind["shape"], size=n.size,
-                     kind=n.kind, name=n.label, year=n.year or "", tip=n.tooltip, **extra)
+                     kind=n.kind, name=printable(n.label), year=n.year or "", tip=n.tooltip, **extra)
     for e in view.edges:
         net.add_edge(e.source, e.target, title=e.tooltip or e.relation, relation=e.relation,
                      **EDGE_STYLE.get(e.relation, {}))
@@ -140,9 +142,9 @@ def make_offline(page: str, view: View, menu_labels: dict[str, str] | None = Non
     page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
     for node_id, text in (menu_labels or {}).items():
         page = page.replace(f'<option value="{node_id}">{node_id}</option>',
-                            f'<option value="{html.escape(node_id)}">{html.escape(text)}</option>', 1)
+                            f'<option value="{html.escape(node_id)}">{html.escape(printable(text))}</option>', 1)
     page = page.replace("<option selected>Select a Node by ID</option>", "<option selected>Select a node by name</option>", 1)
-    page = page.replace("<head>", f"<head>\n<title>{html.escape(view.title)}</title>", 1)
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(printable(view.title))}</title>", 1)
     page = page.replace("</head>", f"<style>{_MENU_CSS}</style>\n</head>", 1)
     page = re.sub(r"<body[^>]*>", lambda m: m.group(0) + header(view), page, count=1)
     return page.replace("</body>", f"<script>{_READY_JS}</script>\n</body>", 1)
@@ -156,8 +158,8 @@ def header(view: View) -> str:
     focus = json.dumps(list(view.focus))
     return (f'<div id="policykg" data-node-count="{len(view.nodes)}" data-edge-count="{len(view.edges)}" '
             f'data-ready="false" data-focus="{html.escape(focus)}">'
-            f"<h1>{html.escape(view.title)}</h1>"
-            f'<p id="view-description">{html.escape(view.description)}</p>'
+            f"<h1>{html.escape(printable(view.title))}</h1>"
+            f'<p id="view-description">{html.escape(printable(view.description))}</p>'
             f'<p id="node-count">{len(view.nodes)} nodes, {len(view.edges)} links.</p>'
             f'<div id="legend">{legend}</div>'
             "<p>Node size: area grows with money (a project's 年度资金申请总额 annual request, or its budget; "
