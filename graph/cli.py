@@ -96,6 +96,8 @@ def build(
     err.print("seconds: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in report.seconds.items()))
     for _fmt, path in report.outputs.items():
         out.print(safe(f"wrote {path}" if report.outputs_written else f"up to date {path}"))
+    for note in report.notes:
+        err.print(Text(f"note: {note}", style="yellow"))
     if report.validation is not None:
         _print_validation(report.validation, limit=BUILD_REPORT_LINES)
     if report.errors or (report.validation is not None and not report.validation.conforms):

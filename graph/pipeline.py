@@ -76,6 +76,7 @@ class BuildReport:
     outputs_written: bool = False  # False when the files were already those of these graphs
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage: read, link, graph, write
     validation: ValidationReport | None = None  # None when not validated (validate=False, or a large corpus)
+    notes: list[str] = field(default_factory=list)  # what the build chose to leave out, and why (for the user)
 
     @property
     def projects(self) -> int:
@@ -300,6 +301,10 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     report.triples = sum(count_lines(blob) for _, blob in graphs)
     lap("graph")
     checking = validate_graph or (validate_graph is None and len(report.documents) <= VALIDATE_UP_TO)
+    if validate_graph is None and not checking:
+        report.notes.append(f"the SHACL shapes were not checked: {len(report.documents)} documents are more than "
+                            f"{VALIDATE_UP_TO} (minutes of validation); run `policykg validate` on the built graph, "
+                            "or build with --validate")
     stamp = output_stamp(keys)
     if checking:  # the same graphs, from the same code and shapes, were checked by an earlier build
         cached = store.get_validation(stamp)

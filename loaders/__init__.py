@@ -116,7 +116,9 @@ def source_files(paths: Sequence[str | Path]) -> list[Path]:
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            # a dangling or looping link is listed too, so that reading it reports it instead of skipping it
+            files += sorted(f for f in p.rglob("*") if (f.is_file() or f.is_symlink() and not f.exists())
+                            and f.suffix.lower() in SUFFIXES)
         else:
             files.append(p)
     return files

@@ -7,6 +7,7 @@ folding and the spaces PDF and OCR extraction put between CJK characters.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import re
@@ -64,13 +65,25 @@ def read_source(path: str | Path) -> Source:
 
 
 def decode_source(path: str, data: bytes) -> Source:
-    """Decode the bytes of a document file; see ``read_source`` for the rules."""
+    """Decode the bytes of a document file; see ``read_source`` for the rules. A file that starts with a
+    UTF-16 byte-order mark (Windows "Unicode" text) is read as UTF-16; one that looks like UTF-16
+    without a mark, and any undecodable byte, raise SourceError with line, column and offset."""
     if not data.strip():
         raise SourceError(path, "the file is empty; nothing to read")
-    if b"\x00" in data[:65536]:
+    utf16 = _decode_utf16(data) if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    if utf16 is not None:  # Windows "Unicode" text: a NUL byte in every ASCII character
+        text, encoding, truncated = utf16
+    elif b"\x00" in data[:65536]:
         offset = data.index(b"\x00")
+        head = data[:65536]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        # ASCII (tabs, digits) as UTF-16 LE or BE puts NULs on one side; CJK such as 一 (U+4E00) a few on the other
+        if max(odd, even) >= len(head) // 64 and min(odd, even) * 10 <= max(odd, even):
+            raise SourceError(path, f"looks like UTF-16 without a byte-order mark (NUL bytes at every other offset, "
+                                    f"from {offset}); save it as UTF-8, or as UTF-16 with a BOM")
         raise SourceError(path, f"binary file (NUL byte at offset {offset}); expected the text of a form")
-    text, encoding, truncated = _decode(path, data)
+    else:
+        text, encoding, truncated = _decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Source(
         path=path,
@@ -80,6 +93,24 @@ def decode_source(path: str, data: bytes) -> Source:
         encoding=encoding,
         truncated=truncated,
     )
+
+
+def _decode_utf16(data: bytes) -> tuple[str, str, bool] | None:
+    """(text, "utf-16", cut inside the last character) of bytes that start with a UTF-16 BOM, or ``None``
+    when they are not UTF-16 text after all (invalid, or mostly unprintable: bytes that merely start
+    with ``FF FE``)."""
+    try:
+        text = data[:len(data) - len(data) % 2].decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+    return (text, "utf-16", len(data) % 2 == 1) if printable >= 0.9 * len(text) else None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column in characters) of byte ``offset``, where the bytes before it are valid UTF-8."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def _decode(path: str, data: bytes) -> tuple[str, str, bool]:
@@ -95,8 +126,10 @@ def _decode(path: str, data: bytes) -> tuple[str, str, bool]:
         return data.decode("gb18030"), "gb18030", False
     except UnicodeDecodeError:
         bad = data[utf8_error.start]
+        line, column = _position(data, utf8_error.start)
         raise SourceError(
-            path, f"not UTF-8 or GB18030 (byte 0x{bad:02x} at offset {utf8_error.start}); convert it to UTF-8"
+            path, f"not UTF-8 or GB18030 (byte 0x{bad:02x} at line {line}, column {column}, offset {utf8_error.start}); "
+                  "convert it to UTF-8"
         ) from None
 
 
