@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders import form
 from loaders.errors import LayoutError, PolicyKGError, SourceError
 from loaders.grid import Grid, from_source
 from loaders.readers import read_grid
@@ -91,6 +92,8 @@ def load_grid(grid: Grid) -> Document:
     if found is None:
         raise LayoutError(grid.path, None, _NOT_A_FORM)
     document = loader(found[0])(grid)
+    if not document.projects and found[0] != "form" and form.detect(grid):
+        document = form.load(grid)  # a seed layout claimed the file but found no project in it
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     return document

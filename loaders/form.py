@@ -1,16 +1,955 @@
-"""The general form reader (placeholder while it is written)."""
+"""The general form reader: any locality's 绩效目标申报表, 绩效自评表 or narrative, from a ``Grid``.
+
+One piece of logic over one intermediate: the grid's rows are cut into cells
+(tabs, ``|`` pipes, runs of spaces, one cell per line or paragraph — whatever
+the export used), labels glued to their values are split off
+(``主管部门松江区九亭镇人民政府实施单位…``), and the cells are read in order by
+what the labels, column heads and level names of ``loaders.labels`` say they
+are. What varies between templates is data (``loaders/data/*.tsv``); what is
+here is how a form is built: fields and their values, the money block with its
+unit and columns, the indicator table with its header, levels carried down and
+parallel long-term / annual columns, several forms in one file, and the
+narrative sections (项目概述 / 立项依据 / 实施主体 / 年度预算安排 …) in prose.
+
+Provenance: every record carries the 1-based line of the grid's text rendering
+(a text file's own line). Whatever is not understood becomes a finding.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from loaders import glued
+from loaders.amounts import to_yuan
+from loaders.citations import find_citations, join_lines
 from loaders.grid import Grid
-from loaders.records import Document
+from loaders.labels import (
+    Label,
+    Level,
+    find_labels,
+    head_of,
+    key,
+    key_map,
+    level_of,
+    level_prefix,
+    money_unit,
+    simplified,
+    title_kind,
+    whole_label,
+)
+from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
+from loaders.targets import parse_target
+from loaders.text import clean
 
 LAYOUT = "form"
 
+_ENUM = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))、.．]|[((][一二三四五六七八九十\d]{1,2}[))])$")
+_ENUM_PREFIX = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))、.．]|[((][一二三四五六七八九十\d]{1,2}[))])\s*")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
+_GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
+_YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
+_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4})")
+_HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
+_END_OF_TABLE = re.compile(r"^(?:注[:：]|说明$|备注[:：]|附件|填报说明)")
+_BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
+_LEGAL_KIND = re.compile(r"(?:方案|办法|意见|通知|规划|条例|法|决定|细则|规定|纲要|计划|指南|标准)$")
+# Money stated only in prose: (field, cue) — the amount follows the cue within a short clause.
+_PROSE_MONEY = (
+    ("annual", re.compile(r"(?:共|合计|总计)(?:计)?[^,,。;;]{0,6}?(?=\d)")),
+    ("executed", re.compile(r"(?:支出|执行|使用资金|拨付资金)[^,,。;;]{0,8}?(?=\d)")),
+    ("annual", re.compile(r"(?:预算安排|补助安排|安排资金|预算资金|下达[^,,。;;]{0,30}?资金|财政拨款|申请资金|资金)[^,,。;;]{0,6}?(?=\d)")),
+)
+MONEY_FIELDS = ("total", "annual", "fiscal", "appropriation", "carry_over", "other")
+TEXT_FIELDS = ("department", "central_department", "provincial_department", "budget_unit", "implementing_unit",
+               "division", "publisher", "organizer", "nature", "category", "period", "start", "end", "programme")
+PROSE_FIELDS = ("overview", "overall_goal", "annual_goal", "achieved", "legal_basis")
+# A district project of 10 billion yuan is not credible: such a number under a 万元 header was written in 元.
+_IMPLAUSIBLE_WAN = Decimal(1_000_000)
+
+
+@dataclass(slots=True)
+class Tok:
+    """One cell of the token stream: its text as written and what it is."""
+
+    text: str
+    line: int
+    row: int
+    label: Label | None = None
+    head: str | None = None
+    levels: tuple[Level, ...] = ()
+    title: str | None = None
+
+
+# ---------------------------------------------------------------- cells
+
+
+def tokenize(grid: Grid) -> list[Tok]:
+    """The grid's cells in reading order, split at separators and at glued labels.
+
+    Text rows are split on tabs, else on ``|``, else on runs of whitespace;
+    spaced-out labels (``项 目 名 称``) are joined back; strong labels glued to
+    their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
+    """
+    toks: list[Tok] = []
+    for r, row in enumerate(grid.rows):
+        for cell in row.cells:
+            line = cell.origin.line
+            if grid.format == "text":
+                pieces = _split_line(cell.text)
+            else:
+                pieces = [cell.text.replace("\n", " ").strip()]
+            for piece in pieces:
+                for part in _split_glued(piece):
+                    text = part.strip(" :：|")
+                    if text and not _ENUM.match(text):
+                        toks.append(_annotate(Tok(text, line, r)))
+    return toks
+
+
+def _split_line(line: str) -> list[str]:
+    if "\t" in line:
+        return [p.strip() for p in line.split("\t")]
+    if "|" in line:
+        return [p.strip() for p in line.split("|")]
+    pieces = [p for p in re.split(r"[\s\u3000\xa0]+", line) if p]
+    return _join_spaced(pieces)
+
+
+def _join_spaced(pieces: list[str]) -> list[str]:
+    """Join runs of pieces that spell one label when put together (``项目 名称``, ``合 计``, ``年初预算 数``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + 8), i + 1, -1):
+            joined = "".join(pieces[i:j])
+            if _is_known(joined) and not _is_known(pieces[i]) or (_is_known(joined) and j - i > 1 and len(key(joined)) <= 12
+                                                                 and all(len(key(p)) <= 3 for p in pieces[i:j])):
+                out.append(joined)
+                i = j
+                break
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
+def _is_known(text: str) -> bool:
+    return bool(whole_label(text) or head_of(text) or level_of(text))
+
+
+def _split_glued(piece: str) -> list[str]:
+    """Split strong labels and indicator heads out of a piece of text; prose sentences keep their words."""
+    heads = _head_runs(piece) + _title_runs(piece)
+    found = [(s, e) for s, e in heads]
+    for s, e, label in find_labels(piece):
+        if any(hs <= s < he or hs < e <= he for hs, he in heads):
+            continue
+        if re.match(r"[((](?!万元|元|[A-Z][))])[\u4e00-\u9fff]", piece[e:e + 3]) and label.field in MONEY_FIELDS + ("local",):
+            continue  # 车辆购置税收入补助地方资金(普通省道公路建设): part of a name, not the label
+        found.append((s, e))
+    if not found:
+        return _label_run(piece) or [piece]
+    found.sort(key=lambda se: (se[0], -se[1]))
+    parts: list[str] = []
+    pos = 0
+    for s, e in found:
+        if s < pos:
+            continue
+        if s > pos:
+            parts.append(piece[pos:s])
+        parts.append(piece[s:e])
+        pos = e
+    if pos < len(piece):
+        parts.append(piece[pos:])
+    out: list[str] = []
+    for part in parts:
+        out += _label_run(part) or [part]
+    return out
+
+
+def _label_run(piece: str) -> list[str] | None:
+    """A piece made only of labels and heads run together (``分值执行率得分``), split; ``None`` otherwise."""
+    k, offsets = key_map(piece)
+    if not k or len(k) > 60 or len(offsets) != len(k):
+        return None
+    words = _run_words()
+    best: list[int | None] = [None] * (len(k) + 1)
+    best[0] = 0
+    back: dict[int, int] = {}
+    for pos in range(len(k)):
+        if best[pos] is None:
+            continue
+        for w in words:
+            if k.startswith(w, pos) and best[pos + len(w)] is None:
+                best[pos + len(w)] = pos
+                back[pos + len(w)] = pos
+    if best[len(k)] is None or len(k) in (0,):
+        return None
+    cuts: list[int] = []
+    pos = len(k)
+    while pos > 0:
+        cuts.append(pos)
+        pos = back[pos]
+    cuts.reverse()
+    if len(cuts) < 2:
+        return None
+    out, start = [], 0
+    for c in cuts:
+        end = offsets[c] if c < len(offsets) else len(piece)
+        out.append(piece[start:end])
+        start = end
+    return out
+
+
+def _run_words() -> list[str]:
+    from loaders.labels import field_labels, indicator_heads
+
+    words = {lb.text for lb in field_labels()} | set(indicator_heads())
+    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+
+
+def _title_runs(piece: str) -> list[tuple[int, int]]:
+    """A form title glued inside a long run of text (a whole table flattened onto one line)."""
+    if len(piece) < 40:
+        return []
+    from loaders.labels import titles
+
+    k = simplified(piece)
+    if len(k) != len(piece):
+        return []
+    out = []
+    for title, kind in titles():
+        if kind == "narrative":
+            continue
+        for m in re.finditer(re.escape(title), k):
+            out.append((m.start(), m.end()))
+    return out
+
+
+_HEADS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "全年实际完成值", "全年实际值", "偏差原因分析及改进措施",
+          "未完成原因和改进措施", "未完成原因及拟采取的改进措施", "实施周期指标值", "当年度指标值", "指标目标值", "绩效指标")
+_HEAD_RE = re.compile("|".join(sorted(_HEADS, key=len, reverse=True)))
+
+
+def _head_runs(piece: str) -> list[tuple[int, int]]:
+    """Offsets of the distinctive indicator-table heads inside a piece (only those that cannot be a value)."""
+    if not any(h[:2] in piece for h in ("一级", "二级", "三级", "实际", "偏差", "未完", "绩效", "年度", "当年", "指标")):
+        return []
+    k = simplified(piece)
+    if len(k) != len(piece):
+        return []
+    out = [(m.start(), m.end()) for m in _HEAD_RE.finditer(k)]
+    # the weak heads glued in a header run right after a distinctive one: 分值 得分 指标值 …
+    extra: list[tuple[int, int]] = []
+    for _, e in out:
+        pos = e
+        while True:
+            m = re.match(r"分值|得分|指标值|单位|备注|年度数值", k[pos:])
+            if not m:
+                break
+            extra.append((pos, pos + m.end()))
+            pos += m.end()
+    return out + extra
+
+
+def _annotate(tok: Tok) -> Tok:
+    tok.label = whole_label(tok.text)
+    tok.head = head_of(tok.text)
+    tok.levels = level_of(tok.text)
+    kind = title_kind(tok.text)
+    if kind and len(key(tok.text)) <= 60:
+        tok.title = kind
+    return tok
+
+
+# ---------------------------------------------------------------- building projects
+
+
+@dataclass
+class _Builder:
+    name: str | None = None
+    line: int = 0
+    heading: str | None = None
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    money: dict[str, Amount] = field(default_factory=dict)
+    prose: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    unit: str | None = None
+    total_score: Decimal | None = None
+    self_evaluation: bool = False
+
+    def empty(self) -> bool:
+        return not (self.fields or self.money or self.indicators or self.prose)
+
+
+@dataclass
+class _State:
+    path: str
+    toks: list[Tok]
+    lines: tuple[str, ...]
+    projects: list[_Builder] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)
+    preamble: _Builder = field(default_factory=_Builder)
+    kinds: list[str] = field(default_factory=list)
+    unit: str | None = None
+    money_columns: list[str] = field(default_factory=list)
+    money_columns_row: int = -1
+
+    @property
+    def current(self) -> _Builder:
+        return self.projects[-1] if self.projects else self.preamble
+
 
 def detect(grid: Grid) -> str | None:
+    """Why ``grid`` is a form this reader reads (a title and labels found), or ``None``.
+
+    A file is such a form when it names one (绩效目标申报表, 绩效自评表, 自评报告 …)
+    and holds at least two of the form's labels, or holds a project name label
+    and two more labels, or a narrative's numbered sections.
+    """
+    toks = tokenize(grid)
+    titles = sorted({t.title for t in toks if t.title})
+    fields = sorted({t.label.field for t in toks if t.label} | {t.head for t in toks if t.head})
+    has_name = any(t.label and t.label.field == "name" for t in toks)
+    sections = {t.label.field for t in toks if t.label and t.label.field in PROSE_FIELDS + ("division", "period")}
+    if titles and (len(fields) >= 2 or len(sections) >= 2) or has_name and len(fields) >= 3 or len(sections) >= 3:
+        reason = f"title {', '.join(titles) or 'none'}; labels found: {', '.join(fields[:12])}"
+        return reason
     return None
 
 
 def load(grid: Grid) -> Document:
-    raise NotImplementedError
+    """Read a grid into a ``Document`` (see the module docstring for what is read).
+
+    Raises: nothing for a form it detects; an empty project list is the caller's
+    error (``loaders.load_grid`` raises LayoutError).
+    """
+    source = grid.source()
+    toks = tokenize(grid)
+    state = _State(grid.path, toks, source.lines)
+    _read(state)
+    projects, doc_findings = _finish(state, source.lines)
+    kind = _kind(state, projects)
+    text_lines = frozenset(i for i, line in enumerate(source.lines, start=1) if line.strip())
+    for t in toks:
+        if t.line in state.covered:
+            continue
+    unexplained = sorted(text_lines - state.covered)
+    findings = state.findings + doc_findings + [
+        Finding("unexplained", n, "not understood", clean(source.lines[n - 1])[:120]) for n in unexplained[:200]]
+    reason = detect(grid) or ""
+    title = next((t.text for t in toks if t.title), None)
+    origins = tuple(row.cells[0].origin for row in grid.rows if row.cells) if grid.format != "text" else ()
+    return Document(
+        path=grid.path, file_name=source.file_name, sha256=grid.sha256, layout=LAYOUT, kind=kind, title=title,
+        department=projects[0].department if projects else None,
+        fiscal_year=projects[0].fiscal_year if projects else None, line_count=len(source.lines),
+        projects=tuple(projects), findings=tuple(findings), covered_lines=frozenset(state.covered & text_lines),
+        text_lines=text_lines, format=grid.format, origins=origins if len(origins) == len(grid.rows) else (),
+        reason=f"{kind}: {reason}")
+
+
+def _kind(state: _State, projects: list[Project]) -> str:
+    if any(p.funds.executed or p.funds.adjusted or any(i.actual for i in p.indicators) for p in projects):
+        return "self-evaluation"
+    forms = [k for k in state.kinds if k != "narrative"]
+    if forms:
+        return forms[-1]
+    return "narrative" if state.kinds or not any(p.indicators for p in projects) else "declaration"
+
+
+def _read(state: _State) -> None:
+    toks = state.toks
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.title:
+            state.kinds.append(t.title)
+            state.covered.add(t.line)
+            if state.projects and not state.current.empty() and t.title != "narrative":
+                state.projects.append(_Builder())  # a new form starts; its name label fills it
+                state.projects[-1].line = t.line
+            i += 1
+            continue
+        unit = money_unit(t.text)
+        if unit:
+            state.current.unit = state.current.unit or unit
+            state.unit = state.unit or unit
+        if t.head in ("table", "level1") or t.head == "level2" and _next_head(toks, i):
+            j = _read_indicators(state, i)
+            if j > i:
+                i = j
+                continue
+        heading = _HEADING.match(t.text)
+        if heading and not t.label and _section_follows(toks, i):
+            _start_project(state, heading.group("name").strip(), t.line, heading=True)
+            i += 1
+            continue
+        if t.label:
+            i = _read_label(state, i)
+            continue
+        i += 1
+
+
+def _next_head(toks: list[Tok], i: int) -> bool:
+    return i + 1 < len(toks) and toks[i + 1].head is not None
+
+
+def _section_follows(toks: list[Tok], i: int) -> bool:
+    for t in toks[i + 1:i + 4]:
+        if t.label and t.label.field in ("overview", "legal_basis"):
+            return True
+    return False
+
+
+def _start_project(state: _State, name: str, line: int, *, heading: bool = False) -> None:
+    name = name.strip()
+    if not name:
+        return
+    for b in state.projects:
+        if b.name and key(b.name) == key(name):
+            state.projects.remove(b)
+            state.projects.append(b)  # the same project again (a narrative before its form, a repeated table)
+            state.covered.add(line)
+            return
+    cur = state.projects[-1] if state.projects else None
+    if cur is not None and cur.name is None:
+        cur.name, cur.line = name, line
+    else:
+        b = _Builder(name=name, line=line)
+        if not state.projects:
+            b.unit = state.preamble.unit
+        state.projects.append(b)
+    state.covered.add(line)
+
+
+def _values(toks: list[Tok], i: int, limit: int = 6, *, same_row: bool = False) -> list[Tok]:
+    """The cells after a label, up to the next label, head, title or level name."""
+    out: list[Tok] = []
+    for t in toks[i + 1:i + 1 + limit]:
+        if t.label or t.title or t.head or t.levels or (same_row and t.row != toks[i].row):
+            break
+        out.append(t)
+    return out
+
+
+def _read_label(state: _State, i: int) -> int:
+    toks = state.toks
+    t = toks[i]
+    assert t.label is not None
+    f = t.label.field
+    state.covered.add(t.line)
+    vals = _values(toks, i)
+    if f == "name":
+        if vals and not _GLUED_NUMBERS.match(vals[0].text):
+            _start_project(state, vals[0].text, vals[0].line)
+            state.covered.add(vals[0].line)
+            return i + 2
+        return i + 1
+    cur = state.current
+    if f in TEXT_FIELDS:
+        if vals:
+            value = re.sub(r"[。.;;]+$", "", vals[0].text)
+            if f not in cur.fields:
+                cur.fields[f] = (value, vals[0].line)
+            state.covered.add(vals[0].line)
+            return i + 2
+        return i + 1
+    if f in PROSE_FIELDS:
+        taken = _values(toks, i, limit=40)
+        taken = [v for v in taken if not v.levels and not v.head]
+        if taken:
+            cur.prose.setdefault(f, []).extend((v.line, v.text) for v in taken)
+            state.covered.update(v.line for v in taken)
+        return i + 1 + len(taken)
+    if f.startswith("col_"):
+        cols: list[str] = []
+        j = i
+        while j < len(toks) and toks[j].label and toks[j].label.field.startswith("col_"):  # type: ignore[union-attr]
+            cols.append(toks[j].label.field[4:])  # type: ignore[union-attr]
+            state.covered.add(toks[j].line)
+            j += 1
+        if len(cols) >= 2:
+            state.money_columns = cols
+            state.money_columns_row = t.row
+        return j
+    if f in MONEY_FIELDS or f in ("local", "central", "provincial"):
+        return _read_money(state, i, f)
+    if f == "total_score" and vals:
+        m = _NUMBER.match(vals[0].text)
+        if m:
+            cur.total_score = Decimal(m.group(1).replace(",", ""))
+            state.covered.add(vals[0].line)
+    return i + 1
+
+
+def _read_money(state: _State, i: int, f: str) -> int:
+    toks = state.toks
+    cur = state.current
+    label = toks[i]
+    vals = _values(toks, i, limit=8)
+    numeric = [v for v in vals if _NUMBER.match(v.text) and not re.match(r"^\d{4}年", v.text)]
+    columns = state.money_columns if 0 <= label.row - state.money_columns_row <= 12 else []
+    near = [money_unit(v.text) for v in vals[:vals.index(numeric[0])]] if numeric else []
+    unit = money_unit(label.text) or next((u for u in near if u), None) or cur.unit or state.unit
+    if columns and f in ("annual", "total") and numeric:
+        if len(numeric) == 1 and _GLUED_NUMBERS.match(numeric[0].text) and len(columns) > 1:
+            split = glued.best_money_split(numeric[0].text.replace(",", ""), columns)
+            if split is None:
+                state.findings.append(Finding("unexplained", numeric[0].line,
+                                              "glued money cells could not be split into the columns "
+                                              + "/".join(columns), numeric[0].text))
+                return i + 2
+            values = [(c, split[c], numeric[0].line) for c in columns if c in split]
+        else:
+            values = [(c, v.text, v.line) for c, v in zip(columns, _same_row(numeric, label), strict=False)]
+        for column, text, line in values:
+            target = {"initial": "initial", "adjusted": "adjusted", "executed": "executed",
+                      "current": "annual"}.get(column)
+            if target and text not in ("-", "—"):
+                amount = _amount(state, text, line, unit)
+                if amount is not None and target not in cur.money:
+                    cur.money[target] = amount
+                    if target in ("adjusted", "executed"):
+                        cur.self_evaluation = True
+            state.covered.add(line)
+        state.covered.add(label.line)
+        return i + 1 + len(vals)
+    field_name = {"local": "other", "central": "fiscal", "provincial": "fiscal"}.get(f, f)
+    if numeric:
+        v = numeric[0]
+        amount = _amount(state, v.text, v.line, unit)
+        if amount is not None and field_name not in cur.money:
+            cur.money[field_name] = amount
+            state.covered.add(v.line)
+        return i + 1 + vals.index(v) + 1
+    return i + 1
+
+
+def _same_row(numeric: list[Tok], label: Tok) -> list[Tok]:
+    row = [v for v in numeric if v.row == label.row]
+    return row if row else numeric
+
+
+def _amount(state: _State, text: str, line: int, unit: str | None) -> Amount | None:
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    value = Decimal(m.group(1).replace(",", ""))
+    written_unit = m.group(2)
+    u = written_unit or unit
+    if u is None:
+        u = _unit_from_text(state, m.group(1))
+    if u is None:
+        state.findings.append(Finding("missing", line, f"amount {m.group(1)} has no unit anywhere in the form; not read",
+                                      text))
+        return None
+    if u in ("万元", "万") and not written_unit and value >= _IMPLAUSIBLE_WAN:
+        state.findings.append(Finding("inconsistent", line,
+                                      f"the amount {m.group(1)} is headed 万元 but is only credible in 元; read as 元",
+                                      text))
+        u = "元"
+    return Amount(to_yuan(value, "万元" if u == "万" else u), text.strip(), line)
+
+
+def _unit_from_text(state: _State, number: str) -> str | None:
+    """The unit the document writes this same number with elsewhere (``5.00`` in the table, ``5万元`` in prose)."""
+    bare = number.rstrip("0").rstrip(".") if "." in number else number
+    pattern = re.compile(rf"(?<![\d.]){re.escape(bare)}(?:\.0+)?\s*(万元|万|元)(?![/每])")
+    for line in state.lines:
+        m = pattern.search(line)
+        if m:
+            return "万元" if m.group(1).startswith("万") else "元"
+    return None
+
+
+# ---------------------------------------------------------------- indicator table
+
+
+def _read_indicators(state: _State, i: int) -> int:
+    """Read the 绩效指标 table starting at its header; returns the index after it (``i`` when it is no table)."""
+    toks = state.toks
+    columns: list[str] = []
+    j = i
+    while j < len(toks) and (toks[j].head or key(toks[j].text) in ("指标", "绩", "绩效")):
+        if toks[j].head and toks[j].head not in ("table",):
+            columns.append(toks[j].head)  # type: ignore[arg-type]
+        state.covered.add(toks[j].line)
+        j += 1
+    if "name" not in columns and not ("level1" in columns and "level2" in columns):
+        return i
+    if "name" not in columns:
+        columns.append("name")
+    parallel = columns.count("name") > 1
+    if parallel:
+        columns = columns[len(columns) - 1 - columns[::-1].index("name"):]
+    value_cols = [c for c in columns[columns.index("name") + 1:]
+                  if c in ("target", "actual", "weight", "score", "note", "unit", "nature")]
+    if "target" not in value_cols:
+        value_cols.insert(0, "target")
+    end = _table_end(state, j)
+    body = _explode([t for t in toks[j:end] if not _filler(t)])
+    _read_body(state, state.current, body, value_cols, parallel)
+    return end
+
+
+def _table_end(state: _State, j: int) -> int:
+    """Index of the first cell after the indicator table: a new form, a note under the table, the site's footer."""
+    toks = state.toks
+    for k in range(j, len(toks)):
+        t = toks[k]
+        if t.title or (t.label and t.label.field in ("name", "total_score", "programme")) \
+                or _END_OF_TABLE.match(t.text) or _BOILERPLATE.search(t.text):
+            return k
+    return len(toks)
+
+
+def _filler(t: Tok) -> bool:
+    return key(t.text) in ("指标", "绩效指标") or bool(re.fullmatch(r"[….。 ]+", t.text))
+
+
+def _explode(body: list[Tok]) -> list[Tok]:
+    """Cells of the table body with glued level labels (``产出指标(50分)数量指标…``) made cells of their own.
+
+    A label is split off only where a name can follow it (not before ``%``, ``=`` or a digit:
+    ``服务对象满意度%`` is an indicator's name).
+    """
+    out: list[Tok] = []
+    for t in body:
+        text = t.text
+        if t.levels or len(text) < 4:
+            out.append(t)
+            continue
+        pieces: list[str] = []
+        rest = text
+        while rest:
+            pre = level_prefix(rest)
+            if pre and re.match(r"[\u4e00-\u9fffA-Za-z“(（]", rest[len(pre[0]):]):
+                pieces.append(pre[0])
+                rest = rest[len(pre[0]):]
+                continue
+            m = _next_level(rest)
+            if m is None:
+                pieces.append(rest)
+                break
+            pieces.append(rest[:m])
+            rest = rest[m:]
+        out += [Tok(p, t.line, t.row, levels=level_of(p)) for p in pieces if p]
+    return out
+
+
+def _next_level(text: str) -> int | None:
+    """Offset of the first level label inside ``text`` that starts a new row (after a value), or ``None``."""
+    from loaders.labels import levels
+
+    k = simplified(text)
+    if len(k) != len(text):
+        return None
+    best: int | None = None
+    for label in levels():
+        pos = k.find(label, 1)
+        while pos > 0:
+            after = k[pos + len(label):pos + len(label) + 1]
+            before = k[pos - 1]
+            if (not after or re.match(r"[\u4e00-\u9fffA-Za-z(（“]", after)) and re.match(r"[\d%次人天个元米亩年月日村座所家项场件期户吨)）a-z]|[^\u4e00-\u9fff]", before) \
+                    or before in "高好升善时效远全够位准范":
+                if best is None or pos < best:
+                    best = pos
+                break
+            pos = k.find(label, pos + 1)
+    return best
+
+
+_VALUE_LIKE = re.compile(r"^(?:[>=<≥≤≧≦±]|\d|[较基本]?(?:及时|达标|有效|完成|合格|满意|健全|长期|长远|显著|明显|提升|提高|改善|否|是|无)$)")
+
+
+def _value_like(text: str) -> bool:
+    return bool(_VALUE_LIKE.match(text)) or len(text) <= 6 and bool(re.search(r"\d", text))
+
+
+def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[str], parallel: bool) -> None:
+    """Read indicator rows from the body's cells in order: levels, a name, then its value cells.
+
+    Where the export kept rows (several cells on a line), a row's values stand on its line;
+    where it put one cell per line, the values are the next cells; a cell holding a whole row
+    glued together is split by ``loaders.glued``.
+    """
+    rows: dict[int, int] = {}
+    for c in cells:
+        rows[c.row] = rows.get(c.row, 0) + 1
+    row_mode = sum(1 for n in rows.values() if n >= 2) >= 0.5 * len(rows) if rows else False
+    l1: str | None = None
+    l2: str | None = None
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        state.covered.add(c.line)
+        if c.levels:
+            run = [c]
+            while k + len(run) < len(cells) and cells[k + len(run)].levels and len(run) < 2:
+                run.append(cells[k + len(run)])
+            if len(run) == 2 and k + 2 < len(cells) and _value_like(cells[k + 2].text) and not cells[k + 1].levels[0].level == 2:
+                run = run[:1]
+            _, _, l1, l2 = _peel_levels(run, l1, l2)
+            k += len(run)
+            continue
+        name = c
+        k += 1
+        if parallel:
+            k, name, l2 = _annual_half(cells, k, name, l2, row_mode)
+        nxt = cells[k] if k < len(cells) else None
+        boundary = nxt is None or nxt.levels or (row_mode and nxt.row != name.row)
+        if boundary:
+            split = glued.split_row(name.text, value_cols)
+            if split and split[1]:
+                _add_indicator(cur, split[0], split[1], name.line, l1, l2)
+                continue
+        values: dict[str, str] = {}
+        for col in value_cols:
+            if k >= len(cells):
+                break
+            v = cells[k]
+            if v.levels or (row_mode and v.row != name.row):
+                break
+            if col in ("weight", "score") and not re.fullmatch(r"\d+(?:\.\d+)?", v.text):
+                continue
+            if col == "actual" and not row_mode and not _value_like(v.text) and values:
+                break
+            if col == "note" and (not row_mode or (k + 1 < len(cells) and cells[k + 1].row == v.row)):
+                break
+            if col in ("target", "actual") and not row_mode and len(rows) == 1 and not _value_like(v.text):
+                break
+            values[col] = v.text
+            state.covered.add(v.line)
+            k += 1
+        _add_indicator(cur, name.text, values, name.line, l1, l2)
+
+
+def _annual_half(cells: list[Tok], k: int, name: Tok, l2: str | None, row_mode: bool) -> tuple[int, Tok, str | None]:
+    """Parallel 实施周期 / 年度 columns: skip the long-term value, take the annual level, name and value."""
+    if k < len(cells) and not cells[k].levels:
+        k += 1  # the 实施周期指标值
+    if k < len(cells) and cells[k].levels and (not row_mode or cells[k].row == name.row):
+        l2 = cells[k].text
+        k += 1
+    if k < len(cells) and not cells[k].levels and (not row_mode or cells[k].row == name.row):
+        name = cells[k]
+        k += 1
+    return k, name, l2
+
+
+def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list[str], list[Tok], str | None, str | None]:
+    """Level labels at the start of a row: (labels, rest, level 1, level 2) with the levels carried down.
+
+    A label that can be either level (成本指标, 满意度指标) is a 一级 label when another level
+    label follows it, else a 二级 label under the current 一级 one.
+    """
+    found: list[tuple[str, tuple[Level, ...]]] = []
+    rest = list(cells)
+    while rest and rest[0].levels and len(found) < 2:
+        found.append((rest[0].text, rest[0].levels))
+        rest.pop(0)
+    new_l1, new_l2 = l1, l2
+    for n, (text, lv) in enumerate(found):
+        can1 = any(x.level == 1 for x in lv)
+        can2 = any(x.level == 2 for x in lv)
+        followed = n + 1 < len(found)
+        if can1 and (followed or not can2):
+            new_l1, new_l2 = text, None
+        elif can2:
+            new_l2 = text
+        else:
+            new_l1, new_l2 = text, None
+    return [t for t, _ in found], rest, new_l1, new_l2
+
+
+def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, l1: str | None, l2: str | None) -> None:
+    name = name.strip()
+    if not name or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+        return
+    if not values and not cur.indicators and level_of(name):
+        return
+    unit = values.get("unit")
+    target_text = values.get("target")
+    if target_text is not None and unit and not re.search(re.escape(unit) + r"\)?$", target_text):
+        if values.get("nature"):
+            target_text = values["nature"] + target_text + unit
+        else:
+            target_text = target_text + unit
+    elif target_text is not None and values.get("nature") and not re.match(r"[=<>≥≤]", target_text):
+        target_text = values["nature"] + target_text
+    if target_text is None and not values:
+        pass
+    cur.indicators.append(Indicator(
+        name=name, line=line, level1=l1, level2=l2,
+        target=parse_target(target_text) if target_text else None,
+        actual=parse_target(values["actual"]) if values.get("actual") else None,
+        weight=_decimal(values.get("weight")), score=_decimal(values.get("score")),
+        deviation_note=values.get("note")))
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", text)
+    return Decimal(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- finishing
+
+
+def _finish(state: _State, lines: tuple[str, ...]) -> tuple[list[Project], list[Finding]]:
+    findings: list[Finding] = []
+    builders = [b for b in state.projects if b.name]
+    for b in state.projects:
+        if not b.name and not b.empty():
+            findings.append(Finding("missing", b.line or None,
+                                    "a form's fields were read but it names no project (cut off before 项目名称?)"))
+    if not builders and (state.preamble.prose or state.kinds):
+        name, line = _name_from_title(state)
+        if name:
+            b = state.preamble
+            b.name, b.line = name, line
+            builders = [b]
+    elif builders and not state.preamble.empty():
+        first = builders[0]
+        for k, v in state.preamble.fields.items():
+            first.fields.setdefault(k, v)
+        for k, p in state.preamble.prose.items():
+            first.prose.setdefault(k, p)
+    publisher = state.preamble.fields.get("publisher")
+    year = _year(state)
+    projects = []
+    for b in builders:
+        if publisher and not any(f in b.fields for f in ("department", "budget_unit", "central_department")):
+            b.fields.setdefault("publisher", publisher)
+        if not any(k in b.money for k in ("total", "annual", "adjusted", "executed", "initial")):
+            _prose_money(state, b)
+        projects.append(_project(state, b, year))
+    return projects, findings
+
+
+def _name_from_title(state: _State) -> tuple[str | None, int]:
+    """A narrative with no 项目名称: the project is what its title names, without year, place and report words."""
+    lines = [(n, clean(text)) for n, text in enumerate(state.lines, start=1)]
+    candidates = [(n, t) for n, t in lines[:60] if t and len(t) <= 60 and title_kind(t) == "narrative"]
+    if not candidates:
+        counts: dict[str, int] = {}
+        for _, t in lines[:40]:
+            if 4 <= len(t) <= 40 and re.search(r"\d{4}年", t) and not re.search(r"[::]", t):
+                counts[t] = counts.get(t, 0) + 1
+        for n, t in lines[:40]:
+            if counts.get(t):
+                candidates.append((n, t))
+                break
+    if not candidates:
+        return None, 0
+    n, text = candidates[0]
+    text = re.sub(r"^(?:信息名称|名称)\s*", "", text)
+    name = re.sub(r"^.{0,8}?\d{4}\s*年度?", "", text)
+    name = re.split(r"转移支付|\d{4}\s*年度|绩效自评报告|自评报告|部门项目|部門項目|项目支出|及绩效目标", name)[0]
+    name = name.strip(" 《》“”\"")
+    return (name or None), n
+
+
+def _prose_money(state: _State, b: _Builder) -> None:
+    """Money given only in sentences (年度预算安排。财政拨款634万元): the first amount after a cue, per field."""
+    texts = [(line, text) for f in ("annual_goal", "overview", "achieved", "legal_basis") for line, text in b.prose.get(f, [])]
+    if b is state.preamble or not texts:
+        texts += [(n, t) for n, t in enumerate(state.lines, start=1)]
+    for f, cue in _PROSE_MONEY:
+        if f in b.money:
+            continue
+        for line, text in texts:
+            t = simplified(clean(text)).replace(" ", "")
+            for m in cue.finditer(t):
+                amount = re.match(r"(\d+(?:\.\d+)?)\s*(万元|万|元)(?![/每])", t[m.end():])
+                if amount:
+                    b.money[f] = Amount(to_yuan(Decimal(amount.group(1)), amount.group(2)), amount.group(0), line)
+                    state.covered.add(line)
+                    break
+            if f in b.money:
+                break
+
+
+def _year(state: _State) -> int | None:
+    for line in state.lines:
+        m = _YEAR.search(clean(line))
+        if m and m.group(1):
+            return int(m.group(1))
+    for line in state.lines[:30]:
+        m = _YEAR.search(clean(line))
+        if m:
+            return int(m.group(1) or m.group(2))
+    for line in state.lines[:20]:
+        m = re.search(r"(20\d{2})\s*年", line)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _project(state: _State, b: _Builder, year: int | None) -> Project:
+    f = {k: v[0] for k, v in b.fields.items()}
+    department = (f.get("department") or f.get("provincial_department") or f.get("central_department")
+                  or f.get("budget_unit") or f.get("publisher"))
+    unit = f.get("implementing_unit") or f.get("division")
+    legal = [(line, text) for line, text in b.prose.get("legal_basis", [])]
+    citations = _citations(legal)
+    start, end = _dates(f.get("start")), _dates(f.get("end"))
+    period = f.get("period")
+    money = b.money
+    funds = Funds(total=money.get("total"), annual=money.get("annual"), fiscal=money.get("fiscal"),
+                  appropriation=money.get("appropriation"), carry_over=money.get("carry_over"),
+                  other=money.get("other"), initial=money.get("initial"), adjusted=money.get("adjusted"),
+                  executed=money.get("executed"))
+    return Project(
+        name=b.name or "", line=b.line, fiscal_year=year, department=_clean_org(department),
+        implementing_unit=_clean_org(unit), budget_unit=f.get("budget_unit"), division=f.get("division"),
+        nature=f.get("nature"), category=f.get("category"), start_date=start, end_date=end, period=period,
+        funds=funds, overview=_join(b.prose.get("overview")), overall_goal=_join(b.prose.get("overall_goal")),
+        annual_goal=_join(b.prose.get("annual_goal")), achieved=_join(b.prose.get("achieved")),
+        total_score=b.total_score, citations=tuple(citations), indicators=tuple(b.indicators))
+
+
+def _clean_org(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip("。. ")
+    return name or None
+
+
+def _join(parts: list[tuple[int, str]] | None) -> str | None:
+    if not parts:
+        return None
+    return "".join(text for _, text in parts) or None
+
+
+def _citations(parts: list[tuple[int, str]]) -> list[Citation]:
+    if not parts:
+        return []
+    span = join_lines([(line, simplified(text)) for line, text in parts])
+    found = find_citations(span, legal_basis=True)
+    if found:
+        return found
+    text = re.sub(r"^[\s。.;;]+|[\s。.;;]+$", "", "".join(t for _, t in parts))
+    if 2 <= len(text) <= 40 and _LEGAL_KIND.search(simplified(text)) and not re.search(r"[,,。]", text):
+        return [Citation(text.strip("《》"), None, parts[0][0], True, text)]
+    return []
+
+
+def _dates(text: str | None) -> date | None:
+    if not text:
+        return None
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        if m.group(1):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(int(m.group(6)), int(m.group(4)), int(m.group(5)))
+    except ValueError:
+        return None

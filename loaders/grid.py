@@ -14,6 +14,7 @@ or cell of that line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loaders.text import Source
@@ -105,7 +106,7 @@ def from_source(source: Source) -> Grid:
     return Grid(path=source.path, sha256=source.sha256, format="text", rows=rows, _text=source)
 
 
-def from_rows(path: str, sha256: str, fmt: str, rows: list[list[Cell]] | list[Row],
+def from_rows(path: str, sha256: str, fmt: str, rows: Sequence[Sequence[Cell] | Row],
               findings: list[tuple[int | None, str]] | None = None) -> Grid:
     """A grid from a reader's rows, with each cell's ``Origin.line`` set to its row's 1-based line.
 
@@ -114,7 +115,7 @@ def from_rows(path: str, sha256: str, fmt: str, rows: list[list[Cell]] | list[Ro
     """
     numbered: list[Row] = []
     for i, row in enumerate(rows, start=1):
-        cells = row.cells if isinstance(row, Row) else tuple(row)
+        cells: tuple[Cell, ...] = row.cells if isinstance(row, Row) else tuple(row)
         in_table = row.in_table if isinstance(row, Row) else True
         numbered.append(Row(tuple(Cell(c.text, _with_line(c.origin, i), c.rowspan, c.colspan) for c in cells),
                             in_table))

@@ -37,7 +37,7 @@ def loader(name: str) -> Callable[[Grid], Document]:
     """The function reading a grid with the layout of that registry name."""
     module = LAYOUTS[name]
     if module is form:
-        return form.load  # type: ignore[no-any-return]
+        return form.load
     return lambda grid: _with_grid(module.load(grid.source()), grid)
 
 

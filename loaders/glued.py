@@ -1,0 +1,192 @@
+"""Cells glued together with no separator, split back by what each column can hold and what must add up.
+
+Some exports drop every separator: ``项目计划完成率100%100%1515`` is 三级指标
+项目计划完成率 | 年度指标值 100% | 实际完成值 100% | 分值 15 | 得分 15, and
+``145000000.00145000000.00145000000.0010100.0%10`` is 年初预算数 | 全年预算数 |
+全年执行数 | 分值 | 执行率 | 得分. Every split that fits the columns' patterns is
+tried; the one that is most consistent wins (equal target and actual, equal
+weight and score, an 执行率 that is 执行数 / 预算数, no number written with a
+leading zero). When no split fits, ``None``: the caller keeps the text as one
+cell and reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from loaders.targets import qualitative_targets
+
+_CMP = r"(?:>=|<=|≥|≤|≧|≦|=|>|<|±|≈)"
+_NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+_UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,4}(?:/[\u4e00-\u9fff]{1,3}){0,2}|百分比)?"
+_DATE = r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|前|之前|以前|内|全年)?(?:[-—至]\d{1,2}月)?"
+_NUMBERS = {
+    "weight": re.compile(r"(?:0|[1-9]\d?)(?:\.\d+)?"),
+    "score": re.compile(r"(?:0|[1-9]\d?)(?:\.\d+)?"),
+    "amount": re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?|-"),
+    "rate": re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%|-"),
+}
+MAX_CANDIDATES = 5000
+MAX_LENGTH = 120  # longer text is prose or a whole flattened table, not one glued row
+
+
+@lru_cache(maxsize=1)
+def _qualitative() -> re.Pattern[str]:
+    words = sorted(qualitative_targets() | _EXTRA, key=len, reverse=True)
+    return re.compile(r"(?:较|基本|比较|不|未|已)?(?:" + "|".join(re.escape(w) for w in words) + ")")
+
+
+# Qualitative values of self-evaluation columns (实际完成值) beside the target words of the seeds.
+_EXTRA = frozenset({"较及时", "基本达标", "较健全", "较好", "显著", "明显", "长期", "长远", "否", "无", "达成预期指标"})
+_VALUE = re.compile(rf"{_CMP}?{_NUM}{_UNIT}|{_DATE}")
+
+
+def _fits(kind: str, text: str) -> bool:
+    if kind in _NUMBERS:
+        return bool(_NUMBERS[kind].fullmatch(text))
+    if kind in ("target", "actual"):
+        return bool(_VALUE.fullmatch(text) or _qualitative().fullmatch(text))
+    return False
+
+
+def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple[str, dict[str, str]] | None:
+    """Split glued text into a name and the values of ``columns`` (in order).
+
+    ``columns`` holds column kinds: target, actual, weight, score (indicator
+    rows), amount, rate (money rows), note (free text, last and optional).
+    Missing trailing values are allowed (cells left empty), at a cost.
+
+    Returns: (name, {column: value}) or ``None`` when nothing fits. Without
+    ``with_name`` the whole text must be values.
+    """
+    if len(text) > MAX_LENGTH:
+        return None
+    best: tuple[float, str, dict[str, str]] | None = None
+    count = 0
+    starts = range(1, len(text)) if with_name else (0,)
+    for start in starts:
+        name = text[:start]
+        if with_name and not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+            continue
+        for values in _assign(text, start, columns, 0):
+            count += 1
+            score = _plausibility(values, columns)
+            if with_name:  # a name does not end inside a number or on a comparator; shorter names first on a tie
+                score -= 4 * bool(re.search(r"[\d%.≥≤=<>≧≦±]$", name)) + 0.01 * start
+            if best is None or score > best[0]:
+                best = (score, name, values)
+            if count > MAX_CANDIDATES:
+                break
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _assign(text: str, pos: int, columns: list[str], i: int) -> list[dict[str, str]]:
+    if i == len(columns):
+        return [{}] if pos == len(text) else []
+    kind = columns[i]
+    if kind == "note":
+        rest = text[pos:]
+        if not rest:
+            return [{}]
+        return [{"note": rest}] if not rest[0].isdigit() else []
+    out: list[dict[str, str]] = []
+    for end in range(pos + 1, len(text) + 1):
+        piece = text[pos:end]
+        if _fits(kind, piece):
+            for tail in _assign(text, end, columns, i + 1):
+                out.append({kind: piece, **tail})
+                if len(out) > 200:
+                    return out
+    if pos == len(text):  # trailing cells left empty
+        out.append({})
+    return out
+
+
+def _plausibility(values: dict[str, str], columns: list[str]) -> float:
+    score = -2.0 * sum(1 for c in columns if c != "note" and c not in values)
+    if "target" in values and values.get("target") == values.get("actual"):
+        score += 3
+    if "weight" in values and values.get("weight") == values.get("score"):
+        score += 2
+    w, s = _dec(values.get("weight")), _dec(values.get("score"))
+    if w is not None and s is not None and s > w:
+        score -= 3
+    return score
+
+
+def _dec(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.rstrip("%"))
+    except InvalidOperation:
+        return None
+
+
+def money_splits(text: str, columns: list[str]) -> list[dict[str, str]]:
+    """Every split of a glued money row into ``columns`` (see ``split_money``), unranked."""
+    kinds = ["amount" if c in ("initial", "adjusted", "executed", "previous", "current") else c for c in columns]
+    out: list[dict[str, str]] = []
+
+    def walk(pos: int, i: int, acc: dict[str, str]) -> None:
+        if len(out) > MAX_CANDIDATES:
+            return
+        if i == len(columns):
+            if pos == len(text):
+                out.append(dict(acc))
+            return
+        for end in range(pos + 1, len(text) + 1):
+            piece = text[pos:end]
+            if _fits(kinds[i], piece):
+                acc[columns[i]] = piece
+                walk(end, i + 1, acc)
+                del acc[columns[i]]
+        if pos == len(text):
+            out.append(dict(acc))
+
+    walk(0, 0, {})
+    return out
+
+
+def best_money_split(text: str, columns: list[str]) -> dict[str, str] | None:
+    """Split a glued money row (``40004000100%``) into the values of ``columns``.
+
+    ``columns`` are the kinds of a money row in order: ``initial`` (年初预算数),
+    ``adjusted`` (全年预算数), ``executed`` (全年执行数), ``weight`` (分值),
+    ``rate`` (执行率), ``score`` (得分), ``previous`` / ``current`` (上年度 /
+    本年度). The split whose 执行率 is closest to 执行数 / 预算数 wins; equal
+    budget columns and equal weight and score count in its favour; a row may
+    end early (empty trailing cells), at a cost.
+
+    Returns: column -> value as written, or ``None`` when no split fits.
+    """
+    candidates = money_splits(text, columns) if len(text) <= MAX_LENGTH else []
+    if not candidates:
+        return None
+    return max(candidates, key=lambda v: _money_score(v) - 1.5 * (len(columns) - len(v)))
+
+
+def _money_score(values: dict[str, str]) -> float:
+    score = 0.0
+    budget = _dec(values.get("adjusted")) or _dec(values.get("initial"))
+    executed = _dec(values.get("executed"))
+    rate = _dec(values.get("rate"))
+    if budget and executed is not None and rate is not None:
+        diff = abs(executed / budget * 100 - rate)
+        score += 6 if diff < Decimal("0.5") else 4 if diff < Decimal(1) else 2 if diff < 5 else -2
+    elif rate is not None and budget == 0 and rate == 0:
+        score += 2
+    if values.get("initial") is not None and values.get("initial") == values.get("adjusted"):
+        score += 2
+    if values.get("adjusted") is not None and values.get("adjusted") == values.get("executed"):
+        score += 2
+    if values.get("weight") is not None and values.get("weight") == values.get("score"):
+        score += 1
+    decimals = {len(v.split(".")[1]) if "." in v else 0 for k, v in values.items()
+                if k in ("initial", "adjusted", "executed") and v != "-"}
+    score -= len(decimals) - 1 if decimals else 0
+    return score

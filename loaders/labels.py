@@ -1,0 +1,203 @@
+"""The knowledge of the form as data: labels, column heads, level names and titles, and how text is matched to them.
+
+Tables (``loaders/data``, each with its sources in its header):
+
+- ``form_labels.tsv``   field labels of declarations, self-evaluations and narratives (项目名称 / 资金名称 …)
+- ``indicator_heads.tsv`` column heads of the 绩效指标 table (一级指标 … 年度指标值, 实际完成值, 分值 …)
+- ``indicator_levels.tsv`` 一级 / 二级 labels of every template, with the framework category each stands for
+- ``form_titles.tsv``   titles that say which kind of form a text is
+
+Matching is done on a *key*: the text after NFKC, traditional -> simplified
+(OpenCC ``t2s``), with whitespace and the pinyin glosses of mirror sites
+(``執(zhí)行``) removed. ``key_map`` returns the key with the offset of each key
+character in the text as written, so a label found in the key splits the
+original text at the right place and what is kept is what the document says.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from loaders.text import data_table
+
+_PINYIN = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹɑ]{1,8}\)")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> object | None:
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except Exception:  # noqa: BLE001 - matching still works for simplified text without OpenCC
+        return None
+
+
+def simplified(text: str) -> str:
+    """Traditional characters converted to simplified (OpenCC t2s); the text unchanged without OpenCC."""
+    converter = _t2s()
+    if converter is None or not text:
+        return text
+    out: str = converter.convert(text)  # type: ignore[attr-defined]
+    return out if len(out) == len(text) else "".join(converter.convert(ch) for ch in text)  # type: ignore[attr-defined]
+
+
+def key_map(text: str) -> tuple[str, list[int]]:
+    """The matching key of ``text`` and, per key character, its offset in ``text``.
+
+    NFKC per character (full-width ``：`` -> ``:``), simplified characters,
+    whitespace and pinyin glosses dropped.
+    """
+    drop = [False] * len(text)
+    for m in _PINYIN.finditer(text):
+        for i in range(m.start(), m.end()):
+            drop[i] = True
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if drop[i] or ch.isspace():
+            continue
+        for folded in unicodedata.normalize("NFKC", ch):
+            if not folded.isspace():
+                chars.append(folded)
+                offsets.append(i)
+    return simplified("".join(chars)), offsets
+
+
+def key(text: str) -> str:
+    """The matching key of ``text`` (see ``key_map``)."""
+    return key_map(text)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    field: str
+    text: str  # the label's key
+    strong: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    level: int  # 1 or 2
+    text: str  # key as printed
+    category: str  # framework category (产出指标, 数量指标 …)
+
+
+@lru_cache(maxsize=1)
+def field_labels() -> tuple[Label, ...]:
+    """Every label of ``form_labels.tsv``, longest first."""
+    rows = data_table("loaders", "form_labels.tsv")
+    labels = [Label(r["field"], key(r["label"]), r["strength"] == "strong") for r in rows]
+    return tuple(sorted(labels, key=lambda lb: -len(lb.text)))
+
+
+@lru_cache(maxsize=1)
+def indicator_heads() -> dict[str, str]:
+    """Column head key -> column kind (level1, level2, name, target, actual, weight, score, note, unit …)."""
+    return {key(r["head"]): r["column"] for r in data_table("loaders", "indicator_heads.tsv")}
+
+
+@lru_cache(maxsize=1)
+def levels() -> dict[str, tuple[Level, ...]]:
+    """Level label key -> the levels it can be (成本指标 is both a 一级 and a 二级 label)."""
+    out: dict[str, list[Level]] = {}
+    for r in data_table("loaders", "indicator_levels.tsv"):
+        k = key(r["label"])
+        out.setdefault(k, []).append(Level(int(r["level"]), k, r["category"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def titles() -> tuple[tuple[str, str], ...]:
+    """(title key, kind) pairs, longest first."""
+    rows = [(key(r["title"]), r["kind"]) for r in data_table("loaders", "form_titles.tsv")]
+    return tuple(sorted(rows, key=lambda t: -len(t[0])))
+
+
+_WEIGHT = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分?\s*[))]$")
+
+
+def level_of(text: str) -> tuple[Level, ...]:
+    """The levels a cell's text can be, allowing a weight after the label (``产出指标(50分)``); () when none."""
+    k = key(text)
+    found = levels().get(k)
+    if found:
+        return found
+    stripped = _WEIGHT.sub("", k)
+    if stripped != k:
+        return levels().get(stripped, ())
+    return ()
+
+
+def level_prefix(text: str) -> tuple[str, tuple[Level, ...]] | None:
+    """A level label glued at the start of ``text`` (``数量指标项目计划完成率…``): (label as written, levels)."""
+    k, offsets = key_map(text)
+    best: tuple[int, tuple[Level, ...]] | None = None
+    for label, lv in levels().items():
+        if k.startswith(label) and len(label) < len(k) and (best is None or len(label) > best[0]):
+            best = (len(label), lv)
+    if best is None:
+        return None
+    end = offsets[best[0]] if best[0] < len(offsets) else len(text)
+    m = _WEIGHT.match(k[best[0]:].replace("(", "(").replace(")", ")")) if k[best[0]:best[0] + 1] in "((" else None
+    if m:
+        end = offsets[best[0] + m.end()] if best[0] + m.end() < len(offsets) else len(text)
+    return text[:end], best[1]
+
+
+def head_of(text: str) -> str | None:
+    """The indicator-table column a head cell names (``年度指标值`` -> target), or ``None``."""
+    return indicator_heads().get(key(text).rstrip(":"))
+
+
+def whole_label(text: str) -> Label | None:
+    """The field label a whole cell is (strong or weak), ignoring a trailing colon and unit (``年度资金总额:``)."""
+    k = _UNIT_SUFFIX.sub("", key(text)).rstrip(":")
+    k = re.sub(r"^(?:\(?[一二三四五六七八九十\d]+[)、.]|[((][一二三四五六七八九十\d]+[))])", "", k)
+    for label in field_labels():
+        if k == label.text:
+            return label
+    return None
+
+
+_UNIT_SUFFIX = re.compile(r"[((](?:万元|元)[))]:?$")
+
+
+def money_unit(text: str) -> str | None:
+    """``万元`` or ``元`` when the text states the unit of the money around it (``(万元)``, ``单位:万元``)."""
+    k = key(text)
+    m = re.search(r"[((](万元|元)[))]|单位:?(万元|元)", k)
+    if m:
+        return m.group(1) or m.group(2)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _strong_pattern() -> re.Pattern[str]:
+    strong = [lb.text for lb in field_labels() if lb.strong]
+    return re.compile("|".join(re.escape(s) for s in sorted(set(strong), key=len, reverse=True)))
+
+
+def find_labels(text: str) -> list[tuple[int, int, Label]]:
+    """Strong labels inside ``text`` (glued or not): (start, end, label) offsets into ``text`` as written."""
+    k, offsets = key_map(text)
+    by_text = {lb.text: lb for lb in field_labels() if lb.strong}
+    out: list[tuple[int, int, Label]] = []
+    for m in _strong_pattern().finditer(k):
+        start = offsets[m.start()]
+        end = offsets[m.end()] if m.end() < len(offsets) else len(text)
+        out.append((start, end, by_text[m.group(0)]))
+    return out
+
+
+def title_kind(text: str) -> str | None:
+    """The kind of form a title names (declaration / self-evaluation / narrative), or ``None``."""
+    k = key(text)
+    for title, kind in titles():
+        if title in k:
+            return kind
+    return None
