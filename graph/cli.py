@@ -78,13 +78,19 @@ def build(
     Exit codes: 0 built and valid; 1 some file could not be read, or the graph
     violates the SHACL shapes (the files are still written; `policykg validate`
     lists every problem); 2 nothing could be built, or --out cannot be used
-    (a file, read-only, not an ordinary folder).
+    (a file, read-only, not an ordinary folder); 130 interrupted (Ctrl-C or
+    SIGTERM; the worker processes end with the build).
     """
     paths = list(sources or [Path("seeds")])
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build (and its workers) as Ctrl-C does
     try:
         report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait)
     except PolicyKGError as exc:
         raise _fail(exc) from None
+    except KeyboardInterrupt:
+        _error(f"build interrupted; every file in {out_dir} is either whole or untouched (each is written "
+               "beside and renamed into place)")
+        raise typer.Exit(130) from None
     err.print(_summary(report))
     if len(report.documents) <= SUMMARY_ROWS:
         for doc in report.documents:

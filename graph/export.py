@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from graph import processes
 from graph.ntriples import ntriples
 from ontology import ELI, ID, ORG, PKG, SCHEMA, WD
 
@@ -129,7 +129,7 @@ def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path, worke
     if big and "fork" in multiprocessing.get_all_start_methods():
         _JOB.update(graphs=graphs, paths=paths)
         try:
-            with ProcessPoolExecutor(min(workers, len(formats)), mp_context=multiprocessing.get_context("fork")) as pool:
+            with processes.pool(min(workers, len(formats))) as pool:
                 for future in [pool.submit(_write_format, name) for name in formats]:
                     future.result()
         finally:

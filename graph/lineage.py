@@ -39,12 +39,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
+from graph import processes
 from graph.orgs import OrgIndex, canonical_org, index_organizations
 from loaders.records import Document, Indicator, Project
 
@@ -365,7 +365,7 @@ def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None,
         if workers > 1 and len(ordered) >= _PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
             chunks = [positions[k::workers * 8] for k in range(workers * 8)]
             found: dict[int, list[LineageLink]] = {}
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with processes.pool(workers) as pool:  # workers that die with the build
                 for result in pool.map(_links_of, chunks):
                     found.update(result)
             all_links = [found[i] for i in positions]

@@ -43,7 +43,7 @@ from typing import TypeVar, overload
 
 from rdflib import Dataset, Graph
 
-from graph import derived, output
+from graph import derived, output, processes
 from graph.build import _bind, source_iri
 from graph.cache import BuildCache, document_entry, graph_key, org_digest, output_stamp, read_document_entry
 from graph.export import dataset_from_graphs, write_graphs
@@ -114,10 +114,8 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start:start + size])
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+def _pool(workers: int) -> contextlib.AbstractContextManager[ProcessPoolExecutor]:
+    return processes.pool(workers)  # forked workers that die with the build, even on kill -9
 
 
 def _workers(requested: int | None) -> int:

@@ -42,6 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from graph import processes
 from graph.store import default_graph
 from loaders.errors import PolicyKGError
 
@@ -167,9 +168,11 @@ class Server:
         """Start the server process and wait until it answers. Raises: ServerError."""
         command = self.command()
         self._log = tempfile.TemporaryFile()
-        # A session of its own: Ctrl-C in a terminal reaches policykg only, which then stops the server in order.
+        # A session of its own: Ctrl-C in a terminal reaches policykg only, which then stops the server in order;
+        # on Linux the server gets SIGTERM when policykg dies, kill -9 included (graph.processes).
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                         start_new_session=sys.platform != "win32")
+                                         start_new_session=sys.platform != "win32",
+                                         preexec_fn=processes.preexec_die_with_parent if processes.LINUX else None)
         started = time.monotonic()
         while time.monotonic() < started + self.startup_timeout_s:
             if self._process.poll() is not None:
