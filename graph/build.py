@@ -23,6 +23,7 @@ from graph.link import PolicyIndex, PolicyNode, link_policies
 from graph.orgs import OrgIndex, canonical_org, index_organizations, unit_of
 from graph.places import find_place
 from loaders.citations import docnumber_prefixes
+from loaders.grid import Origin
 from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Mention, Project, Target
 from ontology import ID, ORG, PKG, concept
 
@@ -84,8 +85,15 @@ def _bind(graph: Graph) -> None:
 
 
 def add_document(graph: Graph, doc: Document, index: PolicyIndex, orgs: OrgIndex | None = None) -> None:
-    """Add one document's triples to ``graph`` (``orgs`` defaults to the organizations of ``doc`` alone)."""
+    """Add one document's triples to ``graph`` (``orgs`` defaults to the organizations of ``doc`` alone).
+
+    For a document read from a PDF, sheet, DOCX or HTML file (``doc.origins``), each ``pkg:sourceLine`` is
+    accompanied by the line's ``pkg:sourcePage`` and ``pkg:sourceCell``; a text document's triples are
+    exactly those of ``pkg:sourceLine`` alone.
+    """
     orgs = orgs or index_organizations([doc])
+    if doc.origins:
+        graph = _SourcePlaces(graph, doc)  # type: ignore[assignment]  # only .add is used
     src = source_iri(doc)
     graph.add((src, RDF.type, PKG.SourceDocument))
     graph.add((src, RDF.type, PKG.SelfEvaluation if doc.kind == "self-evaluation" else PKG.Declaration))
@@ -318,6 +326,43 @@ def _add_mention(graph: Graph, project: URIRef, src: URIRef, mention: Mention, o
     if place and mention.name != place.name:
         graph.add((node, SKOS.altLabel, Literal(mention.name, lang="zh")))
     graph.add((project, PKG.mentionsPlace, node))
+
+
+class _SourcePlaces:
+    """Passes triples on to a graph; after each ``pkg:sourceLine`` adds that line's page and cell (from
+    ``Document.origins``, the origin of the first cell of each 1-based line of the file's text rendering)."""
+
+    __slots__ = ("_graph", "_origins")
+
+    def __init__(self, graph: Graph, doc: Document) -> None:
+        self._graph = graph
+        self._origins = doc.origins
+
+    def add(self, triple: tuple[URIRef, URIRef, Literal | URIRef]) -> _SourcePlaces:
+        self._graph.add(triple)
+        node, prop, line = triple
+        if prop == PKG.sourceLine and 1 <= int(line) <= len(self._origins):
+            origin = self._origins[int(line) - 1]
+            if origin is not None and origin.page is not None:
+                self._graph.add((node, PKG.sourcePage, Literal(origin.page)))
+            cell = source_cell(origin)
+            if cell is not None:
+                self._graph.add((node, PKG.sourceCell, Literal(cell)))
+        return self
+
+
+def source_cell(origin: Origin | None) -> str | None:
+    """The ``pkg:sourceCell`` of an origin: ``自评表!C6`` (a sheet), ``table 1 row 4 col 2`` (a DOCX, HTML or
+    PDF table), ``row 3 col 2`` (an OCR'd line), ``None`` outside tables."""
+    if origin is None:
+        return None
+    if origin.sheet is not None and origin.cell is not None:
+        return f"{origin.sheet}!{origin.cell}"
+    if origin.table is not None:
+        return f"table {origin.table} row {origin.row} col {origin.column}"
+    if origin.row is not None and origin.column is not None:
+        return f"row {origin.row} col {origin.column}"
+    return None
 
 
 def _provenance(graph: Graph, node: URIRef, src: URIRef, line: int | None) -> None:

@@ -81,12 +81,22 @@ def year_of(graph: Graph, node: Node) -> str | None:
 
 
 def source_of(graph: Graph, node: Node) -> str:
-    """``file.txt line 12`` (the file of prov:wasDerivedFrom and pkg:sourceLine); files only when no line."""
+    """``file.txt line 12`` (the file of prov:wasDerivedFrom and pkg:sourceLine), with the page and cell of a
+    PDF, sheet or table where there are (``form.pdf line 40 (p. 3, table 2 row 4 col 1)``); files only
+    when no line."""
     files = sorted({str(graph.value(s, PKG.fileName) or s) for s in graph.objects(node, PROV.wasDerivedFrom)})  # type: ignore[arg-type]
     line = graph.value(node, PKG.sourceLine)  # type: ignore[arg-type]
     if line is not None and len(files) == 1:
-        return f"{files[0]} line {line}"
+        return f"{files[0]} line {line}{_place(graph, node)}"
     return ", ".join(files)
+
+
+def _place(graph: Graph, node: Node) -> str:
+    """`` (p. 3, 自评表!C6)``: the pkg:sourcePage and pkg:sourceCell of ``node``, or nothing for text files."""
+    page = graph.value(node, PKG.sourcePage)  # type: ignore[arg-type]
+    cell = graph.value(node, PKG.sourceCell)  # type: ignore[arg-type]
+    parts = ([f"p. {page}"] if page is not None else []) + ([str(cell)] if cell is not None else [])
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def children_of(graph: Graph, project: Node) -> list[URIRef]:
@@ -156,7 +166,8 @@ def _amount_line(graph: Graph, project: Node, prop: URIRef) -> str:
     for note in graph.objects(project, PKG.amountAsWritten):
         if graph.value(note, PKG.writtenFor) == prop:
             line = graph.value(note, PKG.sourceLine)
-            return f" (line {line})" if line is not None else ""
+            place = _place(graph, note).strip(" ()")
+            return f" (line {line}{', ' + place if place else ''})" if line is not None else ""
     return ""
 
 

@@ -112,6 +112,8 @@ class PKG(DefinedNamespace):
 
     # provenance and source documents
     sourceLine: URIRef
+    sourcePage: URIRef  # 1-based PDF / scan page (files other than text)
+    sourceCell: URIRef  # sheet!A1 (spreadsheets) or "table 1 row 4 col 2" (DOCX, HTML, PDF tables)
     fileName: URIRef
     sha256: URIRef
     layout: URIRef
