@@ -230,7 +230,7 @@ def add_audit(graph: Graph, doc: Document, lines: tuple[str, ...] | None = None)
 def add_across_years(graph: Graph, lineage: Lineage, documents: Sequence[Document]) -> list[AuditFinding]:
     """Add the findings across years (``years.*``) to the derived graph; each belongs to the later document."""
     by_sha = {doc.sha256: doc for doc in documents}
-    contexts = [DocContext.of(doc) for doc in documents]
+    contexts = [DocContext(doc, ()) for doc in documents]  # the rules across years read records only
     findings = audit_across_years(contexts, lineage)
     for finding in findings:
         later = finding.projects[-1]

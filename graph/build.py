@@ -17,6 +17,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from graph import derived
+from graph.audit import add_audit
 from graph.iris import DERIVED_GRAPH, org_iri, place_iri, policy_iri, project_iri, source_iri
 from graph.lineage import compute_lineage
 from graph.link import PolicyIndex, PolicyNode, link_policies
@@ -123,6 +124,7 @@ def add_document(graph: Graph, doc: Document, index: PolicyIndex, orgs: OrgIndex
             parents[(p.name, None)] = parents[(p.name, p.budget_unit)] = project_iri(doc, p)
     for project in doc.projects:
         _add_project(graph, doc, project, parents, index, orgs)
+    add_audit(graph, doc)  # where the document contradicts itself (graph.audit), in its own named graph
 
 
 def _add_project(graph: Graph, doc: Document, project: Project, parents: dict[tuple[str, str | None], URIRef],

@@ -12,6 +12,7 @@ from decimal import Decimal
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from graph.audit import add_across_years
 from graph.iris import org_iri, place_iri, project_iri
 from graph.lineage import Lineage, ProjectRef
 from graph.link import key_hash
@@ -87,3 +88,4 @@ def add_lineage(graph: Graph, lineage: Lineage, documents: list[Document]) -> No
         graph.add((node, PROV.wasGeneratedBy, LINEAGE_METHOD))
     for ref in lineage.unmatched:
         graph.add((iri(ref), PKG.noPredecessor, Literal(True)))
+    add_across_years(graph, lineage, documents)  # audit findings across years (graph.audit_years)

@@ -122,6 +122,13 @@ class PKG(DefinedNamespace):
     hasFinding: URIRef
     findingKind: URIRef
     message: URIRef
+    rule: URIRef  # Finding -> the audit rule's id (arithmetic.budget-lines)
+    severity: URIRef  # Finding -> error, warning or notice
+    concerns: URIRef  # Finding -> a Project it is about
+    hasEvidence: URIRef  # Finding -> one Evidence per side compared
+    Evidence: URIRef  # what a document says at one line, as one side of a finding
+    evidenceOrder: URIRef  # Evidence -> its position among the finding's sides (1, 2 …)
+    statedValue: URIRef  # Evidence -> what the document says there, as written
 
     # linking across documents and years (graph.link, graph.orgs, graph.places, graph.lineage)
     LineageLink: URIRef  # one pkg:continues statement with its score and evidence (in the derived graph)
