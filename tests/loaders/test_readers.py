@@ -474,3 +474,26 @@ def test_round_trip_seeds(tmp_path: Path, fmt: str, seed: Path) -> None:
     document = load(_write(tmp_path, f"{seed.stem}.{fmt}", data))
     assert document.format == fmt
     assert _facts(document) == _facts(load(seed))
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "xls", "html", "pdf"])
+def test_declaration_facts_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """What the declaration fixture states, read from each format: name, units, 6.3 万元, the law, six indicators."""
+    from loaders import load
+
+    path, _ = _files(tmp_path, fmt, DECL)
+    try:
+        project = load(path).projects[0]
+    except LayoutError as exc:
+        pytest.skip(f"the form reader does not read this declaration yet: {exc}")
+    assert (project.name, project.department, project.implementing_unit) == (
+        "特困家庭再扶助(独生子女死亡再扶助)", "昭化区卫生健康局", "昭化区卫生健康局")
+    assert project.funds.annual is not None and project.funds.annual.yuan == 63000  # 6.3 万元
+    assert [c.title for c in project.citations] == ["中华人民共和国人口与计划生育法"]
+    assert [(i.level1, i.level2, i.name, i.target.text if i.target else None) for i in project.indicators] == [
+        ("产出指标", "数量指标", "扶助独生子女伤残、死亡家庭人数", "63人"),
+        ("产出指标", "质量指标", "扶助对象资格复审率", "100%"),
+        ("产出指标", "时效指标", "资金拨付", "12月底到位"),
+        ("产出指标", "成本指标", "特别扶助标准", "1000元/人"),
+        ("效益指标", "社会效益指标", "促进人口与经济、社会协调发展", "100%"),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%")]
