@@ -20,7 +20,7 @@ def test_empty_file(tmp_path: Path) -> None:
 
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "image.txt"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x03\x00\x00\x00")  # a program; a PNG is now read as a scan
     with pytest.raises(SourceError, match=r"image.txt: binary file \(NUL byte at offset 8\)"):
         load(path)
 

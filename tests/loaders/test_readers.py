@@ -497,3 +497,9 @@ def test_declaration_facts_in_every_format(tmp_path: Path, fmt: str) -> None:
         ("产出指标", "成本指标", "特别扶助标准", "1000元/人"),
         ("效益指标", "社会效益指标", "促进人口与经济、社会协调发展", "100%"),
         ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%")]
+
+
+def test_broken_image(tmp_path: Path) -> None:
+    path = _write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a PNG cut off after its header
+    with pytest.raises(SourceError, match=r"image\.txt: not a readable image"):
+        read_grid(path)
