@@ -12,9 +12,9 @@ from datetime import time as clock
 from decimal import Decimal
 
 # Characters between which a line break is no space: CJK ideographs, CJK and full-width punctuation.
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》〔〕【】（）、，。；：！？·—"
-_CJK_END = re.compile(rf"[{_CJK}]$")
-_CJK_START = re.compile(rf"^[{_CJK}]")
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》〔〕【】（）、，。；：！？·—"
+_CJK_END = re.compile(rf"[{CJK}]$")
+_CJK_START = re.compile(rf"^[{CJK}]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 OCR_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"

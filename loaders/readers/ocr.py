@@ -16,16 +16,18 @@ low-confidence is taken silently.
 from __future__ import annotations
 
 import io
+import re
 import statistics
 from typing import Any
 
 from loaders.errors import SourceError
 from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import OCR_INSTALL, Limits, join_wrapped
+from loaders.readers._common import CJK, OCR_INSTALL, Limits, join_wrapped
 
 LANGUAGE = "chi_sim"
 MIN_CONFIDENCE = 60  # Tesseract word confidence 0-100; below it a word is reported
 CELL_GAP = 1.5  # a gap wider than this many line heights starts a new cell
+_NEAR_CJK = re.compile(rf"(?<=[{CJK}]) +| +(?=[{CJK}])")
 WORD_GAP = 0.25  # a gap narrower than this many line heights is no space (Tesseract splits "1000元" in two)
 
 
@@ -93,14 +95,14 @@ def rows_from_image(path: str, image: Any, page: int | None,
 
 def _cell_text(words: list[dict[str, Any]], height: float) -> str:
     """The words of one cell: touching words (gap under ``WORD_GAP`` line heights) joined with nothing,
-    others like wrapped text (a space, but none between CJK characters)."""
+    others with a space, but none next to a CJK character (Tesseract's gaps around them mean nothing)."""
     parts: list[str] = []
     for before, word in zip([None, *words], words, strict=False):
         if before is not None and word["left"] - (before["left"] + before["width"]) < WORD_GAP * height:
             parts[-1] += word["text"]
         else:
             parts.append(word["text"])
-    return join_wrapped(parts)
+    return _NEAR_CJK.sub("", join_wrapped(parts))
 
 
 def _unruled(image: Any) -> Any:

