@@ -293,3 +293,30 @@ def rows(findings: Iterable[AuditFinding], lang: str = "en") -> list[dict[str, o
             "evidence": [{"file": e.file_name, "line": e.line, "label": e.label, "says": e.text} for e in f.evidence],
         })
     return out
+
+
+def side(evidence: Evidence, *, with_file: bool = False) -> str:
+    """``line 411 实施周期: 2023年4月13日—2024年4月12日`` (with the file when the sides are in two files)."""
+    where = f"{evidence.file_name}:{evidence.line}" if with_file else f"line {evidence.line}"
+    return f"{where if evidence.line is not None else evidence.file_name} {evidence.label}: {evidence.text}"
+
+
+def flat_rows(findings: Iterable[AuditFinding], lang: str = "en") -> list[dict[str, str]]:
+    """One row per finding with the first two sides as columns (``line_a``, ``says_a``, ``line_b``,
+    ``says_b``) and any further sides in ``more``: for CSV and the table."""
+    out = []
+    for f in findings:
+        project = f.projects[0] if f.projects else None
+        sides = list(f.evidence)
+        files = {e.file_name for e in sides}
+        row = {"file": f.file_name, "project": project.name if project else "",
+               "project_line": str(project.line) if project else "", "rule": f.rule, "severity": f.severity}
+        for key, ev in zip("ab", sides[:2], strict=False):
+            row[f"line_{key}"] = f"{ev.file_name}:{ev.line}" if len(files) > 1 else str(ev.line or "")
+            row[f"says_{key}"] = f"{ev.label}: {ev.text}"
+        row.setdefault("line_b", "")
+        row.setdefault("says_b", "")
+        row["more"] = " | ".join(side(e, with_file=len(files) > 1) for e in sides[2:])
+        row["message"] = f.message_zh if lang == "zh" else f.message_en
+        out.append(row)
+    return out

@@ -217,7 +217,18 @@ def _project_facts(graph: Graph, p: Node) -> list[str]:
         for earlier in sorted(graph.objects(p, prop), key=str):
             facts.append(f"{name}: {label_of(graph, earlier)} ({year_of(graph, earlier) or '?'})")
     facts.append(f"source: {source_of(graph, p)}")
+    findings = sorted(graph.subjects(PKG.concerns, p), key=str)
+    if findings:
+        facts.append(f"audit findings 审核发现 ({len(findings)}): " + _more([_finding(graph, f) for f in findings]))
     return facts
+
+
+def _finding(graph: Graph, finding: Node) -> str:
+    """``time.period-dates (lines 411, 450)``: an audit finding's rule and the lines it compares."""
+    lines = sorted({int(str(v)) for e in graph.objects(finding, PKG.hasEvidence)
+                    for v in graph.objects(e, PKG.sourceLine)})
+    where = f" (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})" if lines else ""
+    return f"{graph.value(finding, PKG.rule)}{where}"
 
 
 def _policy_name(graph: Graph, doc: Node) -> str:

@@ -31,6 +31,7 @@ from pyvis.network import Network
 from graph.printable import printable
 from graph.view_select import View
 
+FINDING_RING = "#d62728"  # border of a node that audit findings concern
 KINDS: dict[str, dict[str, str]] = {
     "project": {"color": "#1f77b4", "shape": "dot", "label": "project 项目"},
     "policy": {"color": "#d62728", "shape": "diamond", "label": "policy document 政策文件"},
@@ -123,7 +124,9 @@ def render_view(view: View) -> str:
         kind = KINDS[n.kind]
         extra = {"level": n.level} if n.level is not None else {}
         label = short_label(printable(n.label)) + (f" · {n.year}" if view.hierarchical and n.year else "")
-        net.add_node(n.id, label=label, color=kind["color"], shape=kind["shape"], size=n.size,
+        if n.findings:  # a red ring: the document contradicts itself about this project (policykg audit)
+            extra.update(color={"background": kind["color"], "border": FINDING_RING}, borderWidth=4)
+        net.add_node(n.id, label=label, color=extra.pop("color", kind["color"]), shape=kind["shape"], size=n.size,
                      kind=n.kind, name=printable(n.label), year=n.year or "", tip=n.tooltip, **extra)
     for e in view.edges:
         net.add_edge(e.source, e.target, title=e.tooltip or e.relation, relation=e.relation,
@@ -154,7 +157,9 @@ def header(view: View) -> str:
     """Title, what the view shows, the stated node count and the legend (all text escaped)."""
     legend = "".join(
         f'<span class="kind"><svg width="14" height="14" fill="{k["color"]}">{_SHAPES[k["shape"]]}</svg>'
-        f'{html.escape(k["label"])}</span>' for k in KINDS.values())
+        f'{html.escape(k["label"])}</span>' for k in KINDS.values()) + (
+        f'<span class="kind"><svg width="14" height="14"><circle cx="7" cy="7" r="5" fill="none" '
+        f'stroke="{FINDING_RING}" stroke-width="3"/></svg>audit findings 审核发现 (see the tooltip)</span>')
     focus = json.dumps(list(view.focus))
     return (f'<div id="policykg" data-node-count="{len(view.nodes)}" data-edge-count="{len(view.edges)}" '
             f'data-ready="false" data-focus="{html.escape(focus)}">'

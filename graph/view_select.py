@@ -73,6 +73,7 @@ class ViewNode:
     size: float
     year: str | None = None
     level: int | None = None  # column in a lineage view (hierarchical layout)
+    findings: int = 0  # audit findings (pkg:concerns) about the node: drawn with a red ring
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def _nodes(graph: Graph, chosen: Iterable[Node], extra: dict[Node, str] | None =
         tip = describe(graph, n) + (f"\n{extra[n]}" if extra and n in extra else "")
         size = 8.0 if kind == "indicator" else node_size(money[n], largest)
         out.append(ViewNode(str(n), label_of(graph, n), kind, tip, size, year_of(graph, n),
-                            levels.get(n) if levels else None))
+                            levels.get(n) if levels else None, len(set(graph.subjects(PKG.concerns, n)))))
     return tuple(sorted(out, key=lambda v: v.id))
 
 

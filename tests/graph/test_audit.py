@@ -7,17 +7,25 @@ record with one value changed, and the test says so.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
 
 from bench.generate import generate
-from graph.audit import RULES, AuditFinding, audit, audit_document
+from graph import queries
+from graph.audit import RULES, AuditFinding, audit, audit_document, findings_from_graph
 from graph.audit_model import DocContext
+from graph.cli import app
+from graph.store import MemoryStore, cell_text
+from graph.views import make_view
 from loaders import Document, load
 from loaders.records import Amount, Indicator, Project, Target
+from tests.conftest import SEEDS
 
 F000, F001, F002, F003, F004 = ("000_f23fd64354a9b39b.txt", "001_02eda4b669ee2409.txt", "002_5ed4d149ac1e0066.txt",
                                 "003_9ccbaafc82c3a09f.txt", "004_b5c1e20c1c71ec69.txt")
@@ -298,3 +306,51 @@ def test_a_consistent_synthetic_form_yields_no_finding(tmp_path: Path) -> None:
     generate(10, tmp_path, seed=3)
     docs = [load(p) for p in sorted((tmp_path / "documents").glob("*.txt"))]
     assert [f for doc in docs for f in audit_document(DocContext.of(doc))] == []
+
+
+# ---------------------------------------------------------------------------- graph, query, CLI, view
+
+
+def test_the_graph_holds_the_findings_as_audit_reads_them(found: list[AuditFinding], seed_graph: Graph) -> None:
+    back = findings_from_graph(seed_graph)
+    assert sorted((f.rule, f.lines, f.message_zh) for f in back) == sorted((f.rule, f.lines, f.message_zh) for f in found)
+    # 004:548 审核合同出错率 ≤3份 concerns 法律咨询与服务 (form 004:438) in the graph
+    (rate,) = [f for f in back if f.rule == "units.rate-in-count"]
+    assert [(p.name, p.line, p.fiscal_year) for p in rate.projects] == [("法律咨询与服务", 438, 2023)]
+    assert [(e.file_name, e.line, e.text) for e in rate.evidence] == [(F004, 548, "审核合同出错率 ≤3份")]
+
+
+def test_the_named_query_lists_the_sides(memory_store: MemoryStore) -> None:
+    table = queries.run_named(memory_store, "audit-findings", {"rule": "names.section-label"})
+    rows = [dict(zip(table.columns, (cell_text(c) for c in row), strict=True)) for row in table.rows]
+    # 002:913 展示馆运维费项目： in 产业要素对接 (002:999), which it names, and in 展示馆运维费 (002:678) it concerns
+    first = [r for r in rows if r["project"] == "产业要素对接"]
+    assert [(r["lineA"], r["saysA"], r["lineB"]) for r in first] == [("913", "说明小节: 展示馆运维费项目:", "999")]
+    assert {r["project"] for r in rows} == {"产业要素对接", "展示馆运维费", "科创要素对接", "重大活动经费"}
+
+
+def test_cli_prints_the_findings_of_sources() -> None:
+    result = CliRunner().invoke(app, ["audit", str(SEEDS / F004), "--rule", "units.rate-in-count", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("file,project,project_line,rule,severity,line_a,says_a,line_b,says_b")
+    assert lines[1].startswith(f"{F004},法律咨询与服务,438,units.rate-in-count,warning,548,三级指标: 审核合同出错率 ≤3份")
+
+
+def test_cli_reads_the_built_graph_and_refuses_an_unknown_rule(built: Path) -> None:
+    ok = CliRunner().invoke(app, ["audit", "--graph", str(built / "graph.ttl"), "--rule", "time.period-ended",
+                                  "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert {(r["file"], r["project"]) for r in json.loads(ok.stdout)} == {
+        (F004, "网络信息系统开发、升级、建设(历年已批复)"), (F004, "网络信息系统开发、升级、建设")}
+    bad = CliRunner().invoke(app, ["audit", "--graph", str(built / "graph.ttl"), "--rule", "units.nonsense"])
+    assert bad.exit_code == 2 and "unknown audit rule(s) units.nonsense" in bad.output
+
+
+def test_the_view_marks_projects_with_findings(seed_graph: Graph) -> None:
+    view = make_view(seed_graph)
+    (legal,) = [n for n in view.nodes if n.label == "法律咨询与服务"]
+    assert legal.findings == 4  # 004: period vs overview, period vs form dates, policy spellings, rate in a count
+    assert "audit findings 审核发现 (4): " in legal.tooltip and "units.rate-in-count (line 548)" in legal.tooltip
+    (office,) = [n for n in view.nodes if n.label == "G60日常办公经费"]
+    assert office.findings == 1 and "units.same-indicator-units (lines 294, 881)" in office.tooltip
