@@ -29,6 +29,7 @@ from graph import evolution as lineage_view
 from graph import push as push_module
 from graph import server as server_module
 from graph import validate as shacl
+from graph.limits import FileLimits
 from graph.printable import printable
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
@@ -70,6 +71,10 @@ def build(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every document; ignore OUT/.cache")] = False,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="When another build writes into --out, stop "
                                           "(exit code 2) instead of waiting for it")] = False,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0, help="A larger file is not read but "
+                                               "reported (0: no limit)")] = 20.0,
+    max_file_seconds: Annotated[float, typer.Option("--max-file-seconds", min=0, help="Reading one file "
+                                                    "longer is stopped and reported (0: no limit)")] = 600.0,
 ) -> None:
     """Parse documents, build the graph, validate it, write it, and print a summary per document.
 
@@ -85,7 +90,9 @@ def build(
     paths = list(sources or [Path("seeds")])
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build (and its workers) as Ctrl-C does
     try:
-        report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait)
+        limits = FileLimits(max_mb=max_file_mb or None, max_seconds=max_file_seconds or None)
+        report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait,
+                                      limits=limits)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -156,7 +163,8 @@ SUMMARY_ROWS = 50  # above this many documents the summary groups them by layout
 
 
 def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, cache: bool,
-                         check: bool | None = None, *, wait: bool = True) -> pipeline.BuildReport:
+                         check: bool | None = None, *, wait: bool = True,
+                         limits: FileLimits | None = None) -> pipeline.BuildReport:
     """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
     from loaders import source_files
 
@@ -175,7 +183,7 @@ def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, 
             progress.console.print(Text(message))
 
         _, report = pipeline.build(paths, out_dir, progress=advance, dataset=False, workers=workers, cache=cache,
-                                   validate_graph=check, wait=wait, waiting=waiting)
+                                   validate_graph=check, wait=wait, waiting=waiting, limits=limits)
     return report
 
 

@@ -48,6 +48,7 @@ from graph.build import _bind, source_iri
 from graph.cache import BuildCache, document_entry, graph_key, org_digest, output_stamp, read_document_entry
 from graph.export import dataset_from_graphs, write_graphs
 from graph.iris import DERIVED_GRAPH
+from graph.limits import FileLimits, FileTimeout, time_limit
 from graph.lineage import compute_lineage
 from graph.link import PolicyIndex, link_policies
 from graph.ntriples import TripleCollector, count_lines, document_ntriples, ntriples
@@ -87,10 +88,14 @@ class BuildReport:
 _SHARED: dict[str, object] = {}
 
 
-def _read(path: str) -> tuple[str, bytes | None, str | None]:
-    """Parse one file: (path, cache entry bytes, None) or (path, None, error message)."""
+def _read(path: str, limits: FileLimits | None = None) -> tuple[str, bytes | None, str | None]:
+    """Parse one file within ``limits.max_seconds``: (path, cache entry bytes, None) or (path, None, error message)."""
+    limits = limits or FileLimits()
     try:
-        document = load(path)
+        with time_limit(limits.max_seconds):
+            document = load(path)
+    except FileTimeout:
+        return path, None, limits.time_problem(path)
     except PolicyKGError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a loader bug must not stop the other 3,999 documents
@@ -98,8 +103,8 @@ def _read(path: str) -> tuple[str, bytes | None, str | None]:
     return path, document_entry(document), None
 
 
-def _read_chunk(paths: list[str]) -> list[tuple[str, bytes | None, str | None]]:
-    return [_read(path) for path in paths]
+def _read_chunk(paths: list[str], limits: FileLimits | None = None) -> list[tuple[str, bytes | None, str | None]]:
+    return [_read(path, limits) for path in paths]
 
 
 def _graph_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
@@ -125,12 +130,19 @@ def _workers(requested: int | None) -> int:
 
 
 def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers: int,
-              progress: Callable[[Path], None] | None) -> None:
-    """Fill ``report.documents`` (file order) and ``report.errors``: cached records or parsed ones."""
+              progress: Callable[[Path], None] | None, limits: FileLimits) -> None:
+    """Fill ``report.documents`` (file order) and ``report.errors``: cached records or parsed ones;
+    a file over ``limits`` is an error and is not read."""
     slots: list[Document | LoadError | None] = [None] * len(files)
     todo: list[int] = []
     for i, file in enumerate(files):
         path = str(file)
+        too_large = limits.size_problem(file)
+        if too_large:
+            slots[i] = LoadError(path, too_large)
+            if progress:
+                progress(file)
+            continue
         try:
             data = file.read_bytes()
         except OSError:
@@ -162,12 +174,12 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
     if workers > 1 and len(paths) >= _PARALLEL_FROM:
         with _pool(min(workers, len(paths))) as pool:
             futures: list[Future[list[tuple[str, bytes | None, str | None]]]] = [
-                pool.submit(_read_chunk, chunk) for chunk in _chunks(paths, _CHUNK)]
+                pool.submit(_read_chunk, chunk, limits) for chunk in _chunks(paths, _CHUNK)]
             for future in futures:
                 take(future.result())
     else:
         for chunk in _chunks(paths, _CHUNK):
-            take(_read_chunk(chunk))
+            take(_read_chunk(chunk, limits))
     for slot in slots:
         if isinstance(slot, Document):
             report.documents.append(slot)
@@ -211,20 +223,21 @@ def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[True] = ..., workers: int | None = ..., cache: bool = ...,
           validate_graph: bool | None = ..., wait: bool = ...,
-          waiting: Callable[[str], None] | None = ...) -> tuple[Dataset, BuildReport]: ...
+          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...) -> tuple[Dataset, BuildReport]: ...
 
 
 @overload
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[False], workers: int | None = ..., cache: bool = ...,
           validate_graph: bool | None = ..., wait: bool = ...,
-          waiting: Callable[[str], None] | None = ...) -> tuple[None, BuildReport]: ...
+          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...) -> tuple[None, BuildReport]: ...
 
 
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
           progress: Callable[[Path], None] | None = None, *, dataset: bool = True, workers: int | None = None,
           cache: bool = True, validate_graph: bool | None = None, wait: bool = True,
-          waiting: Callable[[str], None] | None = None) -> tuple[Dataset | None, BuildReport]:
+          waiting: Callable[[str], None] | None = None,
+          limits: FileLimits | None = None) -> tuple[Dataset | None, BuildReport]:
     """Read every document under ``sources``, build the graph, write it to ``out_dir``.
 
     ``sources``: files and folders (folders are searched for *.txt/*.tsv).
@@ -241,7 +254,9 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
     graph conforms. One build at a time holds ``out_dir`` (``graph.output.hold``):
     with ``wait`` (the default) a second build calls ``waiting`` with a message
     and waits for the first to end; with ``wait=False`` it raises
-    ``graph.output.OutputBusy``.
+    ``graph.output.OutputBusy``. ``limits`` (``graph.limits.FileLimits``, default 20 MB and 600 s per
+    file): a file larger is not read, one whose reading takes longer is stopped; each is an error in
+    ``report.errors`` naming it, and the other files are built.
 
     A file that cannot be read is reported in ``report.errors`` and the others
     are still built.
@@ -258,7 +273,7 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
             if out_dir is not None:
                 holding.enter_context(output.hold(output.prepare(out_dir), wait=wait, waiting=waiting))
             return _build(sources, out_dir, progress, dataset=dataset, workers=workers, cache=cache,
-                          validate_graph=validate_graph)
+                          validate_graph=validate_graph, limits=limits or FileLimits())
     except OSError as exc:  # disk full, folder removed while building: a message, not a traceback
         if out_dir is None:
             raise
@@ -270,7 +285,7 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
 
 def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: Callable[[Path], None] | None,
            *, dataset: bool, workers: int | None, cache: bool,
-           validate_graph: bool | None) -> tuple[Dataset | None, BuildReport]:
+           validate_graph: bool | None, limits: FileLimits) -> tuple[Dataset | None, BuildReport]:
     report = BuildReport()
     files = source_files(list(sources))
     if not files:
@@ -285,7 +300,7 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
         report.seconds[stage] = round(now - clock, 3)
         clock = now
 
-    _read_all(files, store, report, count, progress)
+    _read_all(files, store, report, count, progress, limits)
     lap("read")
     if not report.documents:
         raise PolicyKGError("no document could be read: " + "; ".join(e.message for e in report.errors))
