@@ -21,6 +21,7 @@ from pathlib import Path
 from loaders import form
 from loaders.errors import LayoutError, PolicyKGError, SourceError
 from loaders.grid import Grid, from_source
+from loaders.readers import SUFFIXES as READER_SUFFIXES
 from loaders.readers import read_grid
 from loaders.records import Document, Finding
 from loaders.registry import LAYOUTS, loader
@@ -30,7 +31,7 @@ from loaders.text import Source
 __all__ = ["LAYOUTS", "Coverage", "Document", "LoadError", "coverage", "detect", "load", "load_grid", "load_many",
            "load_source", "source_files"]
 
-SUFFIXES = (".txt", ".tsv", ".text")
+SUFFIXES = READER_SUFFIXES  # every format a reader knows (text, PDF, Word, Excel, HTML, images)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,12 @@ def load_grid(grid: Grid) -> Document:
         document = form.load(grid)  # a seed layout claimed the file but found no project in it
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
+    if grid.findings:  # what the file's reader noticed (low-confidence OCR, pages skipped) is reported with the rest
+        from dataclasses import replace
+
+        extra = tuple(Finding("unexplained" if "confidence" in message else "missing", line, message)
+                      for line, message in grid.findings)
+        document = replace(document, findings=document.findings + extra)
     return document
 
 
@@ -114,7 +121,7 @@ def load(path: str | Path) -> Document:
 
 
 def source_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The document files named by ``paths``: files as given, folders searched for *.txt/*.tsv, sorted."""
+    """The document files named by ``paths``: files as given, folders searched for every format of ``SUFFIXES``, sorted."""
     files: list[Path] = []
     for path in paths:
         p = Path(path)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from loaders import glued
 from loaders.amounts import to_yuan
@@ -53,7 +54,7 @@ _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
 _DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4})")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
-_END_OF_TABLE = re.compile(r"^(?:注[:：]|说明$|备注[:：]|附件|填报说明)")
+_END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
 _BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
 _LEGAL_KIND = re.compile(r"(?:方案|办法|意见|通知|规划|条例|法|决定|细则|规定|纲要|计划|指南|标准)$")
 # Money stated only in prose: (field, cue) — the amount follows the cue within a short clause.
@@ -81,6 +82,7 @@ class Tok:
     head: str | None = None
     levels: tuple[Level, ...] = ()
     title: str | None = None
+    piece: int = -1  # cells split out of one piece of text share its number
 
 
 # ---------------------------------------------------------------- cells
@@ -94,6 +96,7 @@ def tokenize(grid: Grid) -> list[Tok]:
     their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
     """
     toks: list[Tok] = []
+    n = 0
     for r, row in enumerate(grid.rows):
         for cell in row.cells:
             line = cell.origin.line
@@ -102,10 +105,11 @@ def tokenize(grid: Grid) -> list[Tok]:
             else:
                 pieces = [cell.text.replace("\n", " ").strip()]
             for piece in pieces:
+                n += 1
                 for part in _split_glued(piece):
-                    text = part.strip(" :：|")
+                    text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
                     if text and not _ENUM.match(text):
-                        toks.append(_annotate(Tok(text, line, r)))
+                        toks.append(_annotate(Tok(text, line, r, piece=n)))
     return toks
 
 
@@ -113,7 +117,10 @@ def _split_line(line: str) -> list[str]:
     if "\t" in line:
         return [p.strip() for p in line.split("\t")]
     if "|" in line:
-        return [p.strip() for p in line.split("|")]
+        out: list[str] = []
+        for p in line.split("|"):  # a long cell of prose keeps its sentences apart (narrative sections run inline)
+            out += _join_spaced([q for q in re.split(r"[\s\u3000\xa0]+", p) if q]) if len(p) > 40 else [p.strip()]
+        return out
     pieces = [p for p in re.split(r"[\s\u3000\xa0]+", line) if p]
     return _join_spaced(pieces)
 
@@ -280,6 +287,7 @@ class _Builder:
     unit: str | None = None
     total_score: Decimal | None = None
     self_evaluation: bool = False
+    from_label: bool = False  # named by a 项目名称 label (a form), not by a narrative heading
 
     def empty(self) -> bool:
         return not (self.fields or self.money or self.indicators or self.prose)
@@ -316,7 +324,9 @@ def detect(grid: Grid) -> str | None:
     fields = sorted({t.label.field for t in toks if t.label} | {t.head for t in toks if t.head})
     has_name = any(t.label and t.label.field == "name" for t in toks)
     sections = {t.label.field for t in toks if t.label and t.label.field in PROSE_FIELDS + ("division", "period")}
-    if titles and (len(fields) >= 2 or len(sections) >= 2) or has_name and len(fields) >= 3 or len(sections) >= 3:
+    narrative = {"overview", "legal_basis"} <= sections
+    if titles and (len(fields) >= 2 or len(sections) >= 2) or has_name and len(fields) >= 3 or len(sections) >= 3 \
+            or narrative:
         reason = f"title {', '.join(titles) or 'none'}; labels found: {', '.join(fields[:12])}"
         return reason
     return None
@@ -385,13 +395,16 @@ def _read(state: _State) -> None:
                 i = j
                 continue
         heading = _HEADING.match(t.text)
-        if heading and not t.label and _section_follows(toks, i):
+        in_form = bool(state.projects) and state.projects[-1].from_label
+        if heading and not t.label and not in_form and _section_follows(toks, i):
             _start_project(state, heading.group("name").strip(), t.line, heading=True)
             i += 1
             continue
         if t.label:
             i = _read_label(state, i)
             continue
+        if not state.projects:
+            state.preamble.prose.setdefault("preamble", []).append((t.line, t.text))
         i += 1
 
 
@@ -430,9 +443,11 @@ def _start_project(state: _State, name: str, line: int, *, heading: bool = False
 def _values(toks: list[Tok], i: int, limit: int = 6, *, same_row: bool = False) -> list[Tok]:
     """The cells after a label, up to the next label, head, title or level name."""
     out: list[Tok] = []
-    for t in toks[i + 1:i + 1 + limit]:
+    for n, t in enumerate(toks[i + 1:i + 1 + limit], start=i + 1):
         if t.label or t.title or t.head or t.levels or (same_row and t.row != toks[i].row):
             break
+        if _HEADING.match(t.text) and _section_follows(toks, n):
+            break  # the next project of a narrative
         out.append(t)
     return out
 
@@ -447,6 +462,7 @@ def _read_label(state: _State, i: int) -> int:
     if f == "name":
         if vals and not _GLUED_NUMBERS.match(vals[0].text):
             _start_project(state, vals[0].text, vals[0].line)
+            state.projects[-1].from_label = True
             state.covered.add(vals[0].line)
             return i + 2
         return i + 1
@@ -492,7 +508,8 @@ def _read_money(state: _State, i: int, f: str) -> int:
     cur = state.current
     label = toks[i]
     vals = _values(toks, i, limit=8)
-    numeric = [v for v in vals if _NUMBER.match(v.text) and not re.match(r"^\d{4}年", v.text)]
+    numeric = [v for v in vals if _NUMBER.match(v.text) and not re.match(r"^\d{4}年", v.text)
+               or re.search(r"\d\s*(?:万元|万|元)(?![/每])", v.text)]
     columns = state.money_columns if 0 <= label.row - state.money_columns_row <= 12 else []
     near = [money_unit(v.text) for v in vals[:vals.index(numeric[0])]] if numeric else []
     unit = money_unit(label.text) or next((u for u in near if u), None) or cur.unit or state.unit
@@ -592,8 +609,18 @@ def _read_indicators(state: _State, i: int) -> int:
     if "target" not in value_cols:
         value_cols.insert(0, "target")
     end = _table_end(state, j)
-    body = _explode([t for t in toks[j:end] if not _filler(t)])
+    body = [t for t in _merge_wrapped(_explode(_rejoin(toks[j:end]))) if key(t.text) != "指标"]
+    stop = next((n for n, t in enumerate(body) if t.head in ("level1", "name")), None)
+    if stop is not None:  # the template's footnote names the columns again
+        body = body[:stop]
+    if "self-evaluation" in state.kinds and "actual" not in value_cols:
+        value_cols = ["target", "actual", "weight", "score"] + [c for c in value_cols if c not in ("target",)]
     _read_body(state, state.current, body, value_cols, parallel)
+    cur = state.current
+    if end == len(toks) and cur.indicators and cur.indicators[-1].target is None and cur.indicators[-1].actual is None:
+        cut = cur.indicators.pop()  # the text ends inside this row: keep complete rows only
+        state.findings.append(Finding("missing", cut.line, "the form is cut off inside this indicator row; "
+                                      "the row is not read", cut.name))
     return end
 
 
@@ -608,22 +635,58 @@ def _table_end(state: _State, j: int) -> int:
     return len(toks)
 
 
+def _rejoin(toks: list[Tok]) -> list[Tok]:
+    """Inside the table, labels found in a cell are words of its text (年度预算执行率): join the cell back."""
+    out: list[Tok] = []
+    for t in toks:
+        if out and t.piece == out[-1].piece and t.piece >= 0 and (t.label or out[-1].label) \
+                and not (t.head or out[-1].head or t.levels or out[-1].levels):
+            prev = out.pop()
+            out.append(_annotate(Tok(prev.text + t.text, prev.line, prev.row, piece=prev.piece)))
+        else:
+            out.append(t)
+    return [t for t in out if not _filler(t)]
+
+
+def _merge_wrapped(toks: list[Tok]) -> list[Tok]:
+    """A level label wrapped over two cells (``项目完成`` / ``指标``, ``服务对象`` / ``满意度指标``) made one cell."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if i + 1 < len(toks) and not t.levels or (i + 1 < len(toks) and toks[i + 1].text in ("指标",)):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and len(key(t.text)) <= 8:
+                joined = t.text + nxt.text
+                if level_of(joined) and (not t.levels or nxt.text == "指标" or len(key(joined)) > len(key(t.text))):
+                    out.append(Tok(joined, t.line, t.row, levels=level_of(joined), piece=t.piece))
+                    i += 2
+                    continue
+        out.append(t)
+        i += 1
+    return out
+
+
 def _filler(t: Tok) -> bool:
-    return key(t.text) in ("指标", "绩效指标") or bool(re.fullmatch(r"[….。 ]+", t.text))
+    return key(t.text) in ("绩效指标",) or bool(re.fullmatch(r"[….。 ]+", t.text))
 
 
 def _explode(body: list[Tok]) -> list[Tok]:
     """Cells of the table body with glued level labels (``产出指标(50分)数量指标…``) made cells of their own.
 
     A label is split off only where a name can follow it (not before ``%``, ``=`` or a digit:
-    ``服务对象满意度%`` is an indicator's name).
+    ``服务对象满意度%`` is an indicator's name). A body flattened into one run ends at its notes
+    (``……``, ``总分``, ``注:``).
     """
     out: list[Tok] = []
     for t in body:
         text = t.text
-        if t.levels or len(text) < 4:
+        if t.levels or t.head or len(text) < 4:
             out.append(t)
             continue
+        cut = re.search(r"……|总分|注[:：]", text)
+        if cut and cut.start() > 0:
+            text = text[:cut.start()]
         pieces: list[str] = []
         rest = text
         while rest:
@@ -638,30 +701,31 @@ def _explode(body: list[Tok]) -> list[Tok]:
                 break
             pieces.append(rest[:m])
             rest = rest[m:]
-        out += [Tok(p, t.line, t.row, levels=level_of(p)) for p in pieces if p]
+        out += [Tok(p, t.line, t.row, levels=level_of(p), piece=t.piece) for p in pieces if p]
     return out
 
 
-def _next_level(text: str) -> int | None:
-    """Offset of the first level label inside ``text`` that starts a new row (after a value), or ``None``."""
+@lru_cache(maxsize=1)
+def _level_regex() -> re.Pattern[str]:
     from loaders.labels import levels
 
+    names = sorted((k for k in levels() if len(k) >= 4), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names))
+
+
+def _next_level(text: str) -> int | None:
+    """Offset of the first level label inside ``text`` that starts a new row, or ``None``.
+
+    Not where a value follows the label (``服务对象满意度%=99``: the label is the name).
+    """
     k = simplified(text)
     if len(k) != len(text):
         return None
-    best: int | None = None
-    for label in levels():
-        pos = k.find(label, 1)
-        while pos > 0:
-            after = k[pos + len(label):pos + len(label) + 1]
-            before = k[pos - 1]
-            if (not after or re.match(r"[\u4e00-\u9fffA-Za-z(（“]", after)) and re.match(r"[\d%次人天个元米亩年月日村座所家项场件期户吨)）a-z]|[^\u4e00-\u9fff]", before) \
-                    or before in "高好升善时效远全够位准范":
-                if best is None or pos < best:
-                    best = pos
-                break
-            pos = k.find(label, pos + 1)
-    return best
+    for m in _level_regex().finditer(k, 1):
+        after = k[m.end():m.end() + 1]
+        if after and not re.match(r"[%=<>≥≤≧≦\d.]", after):
+            return m.start()
+    return None
 
 
 _VALUE_LIKE = re.compile(r"^(?:[>=<≥≤≧≦±]|\d|[较基本]?(?:及时|达标|有效|完成|合格|满意|健全|长期|长远|显著|明显|提升|提高|改善|否|是|无)$)")
@@ -692,8 +756,11 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             run = [c]
             while k + len(run) < len(cells) and cells[k + len(run)].levels and len(run) < 2:
                 run.append(cells[k + len(run)])
-            if len(run) == 2 and k + 2 < len(cells) and _value_like(cells[k + 2].text) and not cells[k + 1].levels[0].level == 2:
-                run = run[:1]
+            if len(run) == 2 and not _parent_of(run[0], run[1]):
+                _, _, l1, l2 = _peel_levels(run[:1], l1, l2)  # an empty row: its label stands alone
+                run_n = 1
+                k += run_n
+                continue
             _, _, l1, l2 = _peel_levels(run, l1, l2)
             k += len(run)
             continue
@@ -704,11 +771,16 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
         nxt = cells[k] if k < len(cells) else None
         boundary = nxt is None or nxt.levels or (row_mode and nxt.row != name.row)
         if boundary:
-            split = glued.split_row(name.text, value_cols)
-            if split and split[1]:
-                _add_indicator(cur, split[0], split[1], name.line, l1, l2)
+            several = glued.split_rows(name.text, value_cols + ([] if "note" in value_cols else ["note"]))
+            if several and any(v for _, v in several):
+                for row_name, row_values in several:
+                    _add_indicator(cur, row_name, row_values, name.line, l1, l2)
                 continue
         values: dict[str, str] = {}
+        if len(rows) == 1 and len(cells) > 3 * (len(value_cols) + 1):
+            k = _sequence_values(cells, k, value_cols, values)  # a whole table on one line: values by their look
+            _add_indicator(cur, name.text, values, name.line, l1, l2)
+            continue
         for col in value_cols:
             if k >= len(cells):
                 break
@@ -727,6 +799,42 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             state.covered.add(v.line)
             k += 1
         _add_indicator(cur, name.text, values, name.line, l1, l2)
+
+
+def _sequence_values(cells: list[Tok], k: int, value_cols: list[str], values: dict[str, str]) -> int:
+    """The value cells after a name when the table has no row breaks: as many as look like values.
+
+    Values with a unit or comparator fill 年度指标值 then 实际完成值; bare numbers after them are 分值 and 得分.
+    """
+    taken: list[str] = []
+    while k < len(cells) and len(taken) < 4 and not cells[k].levels and _value_like(cells[k].text):
+        taken.append(cells[k].text)
+        k += 1
+    measured = [t for t in taken if not re.fullmatch(r"\d+(?:\.\d+)?", t)]
+    order: list[str] = [c for c in ("target", "actual") if c in value_cols]
+    numbers: list[str] = [c for c in ("weight", "score") if c in value_cols]
+    if measured:
+        pairs = list(zip(order, taken[:len(measured)], strict=False))
+        pairs += list(zip(numbers, taken[len(measured):], strict=False))
+    else:
+        pairs = list(zip([c for c in value_cols if c != "note"], taken, strict=False))
+    for col, text in pairs:
+        values[col] = text
+    return k
+
+
+def _parent_of(first: Tok, second: Tok) -> bool:
+    """True when ``first`` can be the 一级 label of the 二级 label ``second`` (by the framework's categories)."""
+    from loaders.levels import LEVEL2_PARENT
+
+    ones = {lv.category for lv in first.levels if lv.level == 1}
+    if not ones:
+        return False
+    twos = [lv for lv in second.levels if lv.level == 2]
+    if not twos:
+        return False
+    parents = {LEVEL2_PARENT.get(lv.category) for lv in twos}
+    return None in parents or bool(ones & parents) or "成本指标" in {lv.category for lv in twos} and "产出指标" in ones
 
 
 def _annual_half(cells: list[Tok], k: int, name: Tok, l2: str | None, row_mode: bool) -> tuple[int, Tok, str | None]:
@@ -769,8 +877,9 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
 
 def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, l1: str | None, l2: str | None) -> None:
     name = name.strip()
-    if not name or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
-        return
+    if len(name) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or head_of(name) or whole_label(name) \
+            or (_value_like(name) and len(name) <= 8 and not values):
+        return  # a stray value, head or label cell of a scrambled table is no indicator
     if not values and not cur.indicators and level_of(name):
         return
     unit = values.get("unit")
@@ -848,7 +957,7 @@ def _name_from_title(state: _State) -> tuple[str | None, int]:
                 break
     if not candidates:
         return None, 0
-    n, text = candidates[0]
+    n, text = min(candidates, key=lambda c: len(c[1]))
     text = re.sub(r"^(?:信息名称|名称)\s*", "", text)
     name = re.sub(r"^.{0,8}?\d{4}\s*年度?", "", text)
     name = re.split(r"转移支付|\d{4}\s*年度|绩效自评报告|自评报告|部门项目|部門項目|项目支出|及绩效目标", name)[0]
@@ -859,7 +968,7 @@ def _name_from_title(state: _State) -> tuple[str | None, int]:
 def _prose_money(state: _State, b: _Builder) -> None:
     """Money given only in sentences (年度预算安排。财政拨款634万元): the first amount after a cue, per field."""
     texts = [(line, text) for f in ("annual_goal", "overview", "achieved", "legal_basis") for line, text in b.prose.get(f, [])]
-    if b is state.preamble or not texts:
+    if b is state.preamble or (not texts and len(state.projects) <= 1):
         texts += [(n, t) for n, t in enumerate(state.lines, start=1)]
     for f, cue in _PROSE_MONEY:
         if f in b.money:
@@ -899,6 +1008,9 @@ def _project(state: _State, b: _Builder, year: int | None) -> Project:
     unit = f.get("implementing_unit") or f.get("division")
     legal = [(line, text) for line, text in b.prose.get("legal_basis", [])]
     citations = _citations(legal)
+    if not citations:  # 根据《…》(文号) in the overview or the notice around the form: the basis it names
+        around = [part for parts in state.preamble.prose.values() for part in parts] if len(state.projects) == 1 else []
+        citations = _cited_as_basis(b.prose.get("overview", []) + around)
     start, end = _dates(f.get("start")), _dates(f.get("end"))
     period = f.get("period")
     money = b.money
@@ -939,6 +1051,23 @@ def _citations(parts: list[tuple[int, str]]) -> list[Citation]:
     if 2 <= len(text) <= 40 and _LEGAL_KIND.search(simplified(text)) and not re.search(r"[,,。]", text):
         return [Citation(text.strip("《》"), None, parts[0][0], True, text)]
     return []
+
+
+_BASIS_CUE = re.compile(r"(?:根据|依据|按照|依照)")
+
+
+def _cited_as_basis(parts: list[tuple[int, str]]) -> list[Citation]:
+    """Citations a sentence introduces with 根据 / 依据 / 按照 (``根据鲁财科教(2024)67号文件``), as legal bases."""
+    out: list[Citation] = []
+    for line, text in parts:
+        t = simplified(text)
+        for m in _BASIS_CUE.finditer(t):
+            clause = re.split(r"[,,。;;]", t[m.end():], maxsplit=1)[0]
+            clause = t[m.end():m.end() + len(clause)]
+            for c in find_citations(join_lines([(line, clause)]), legal_basis=True):
+                if c not in out:
+                    out.append(c)
+    return out
 
 
 def _dates(text: str | None) -> date | None:

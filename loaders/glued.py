@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from loaders.targets import qualitative_targets
 
-_CMP = r"(?:>=|<=|≥|≤|≧|≦|=|>|<|±|≈)"
+# 二 before a number is how OCR reads = (kept as written; only the split needs to know it)
+_CMP = r"(?:>=|<=|≥|≤|≧|≦|=|>|<|±|≈|二(?=\d))"
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,4}(?:/[\u4e00-\u9fff]{1,3}){0,2}|百分比)?"
 _DATE = r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|前|之前|以前|内|全年)?(?:[-—至]\d{1,2}月)?"
@@ -51,6 +52,40 @@ def _fits(kind: str, text: str) -> bool:
     return False
 
 
+def split_rows(text: str, columns: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Several rows glued one after another (``安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米…``).
+
+    Each row is a name and the values of ``columns``; a new row starts where a
+    name begins right after a value. Returns the rows of the most plausible
+    reading, or ``[]`` when no reading fits.
+    """
+    if len(text) > 4 * MAX_LENGTH:
+        return []
+    memo: dict[int, tuple[float, list[tuple[str, dict[str, str]]]]] = {}
+
+    def best(pos: int) -> tuple[float, list[tuple[str, dict[str, str]]]]:
+        if pos in memo:
+            return memo[pos]
+        rest = text[pos:]
+        found: tuple[float, list[tuple[str, dict[str, str]]]] = (float("-inf"), [])
+        single = _best_row(rest, columns)
+        if single is not None:
+            found = (single[0], [(single[1], single[2])])
+        for cut in range(pos + 2, len(text) - 1):
+            if not re.match(r"[\u4e00-\u9fffA-Za-z(（]", text[cut]) or not re.search(r"[\d%\u4e00-\u9fff)）]", text[cut - 1]):
+                continue
+            head = _best_row(text[pos:cut], [c for c in columns if c != "note"])
+            if head is None or len(head[1]) < 2 or any(c not in head[2] for c in columns if c != "note"):
+                continue  # a row glued before another has all its values
+            tail = best(cut)
+            if tail[1] and len(tail[1][0][0]) >= 2 and head[0] + tail[0] - 1.5 > found[0]:
+                found = (head[0] + tail[0] - 1.5, [(head[1], head[2])] + tail[1])
+        memo[pos] = found
+        return found
+
+    return best(0)[1]
+
+
 def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple[str, dict[str, str]] | None:
     """Split glued text into a name and the values of ``columns`` (in order).
 
@@ -61,6 +96,11 @@ def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple
     Returns: (name, {column: value}) or ``None`` when nothing fits. Without
     ``with_name`` the whole text must be values.
     """
+    found = _best_row(text, columns, with_name=with_name)
+    return (found[1], found[2]) if found else None
+
+
+def _best_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple[float, str, dict[str, str]] | None:
     if len(text) > MAX_LENGTH:
         return None
     best: tuple[float, str, dict[str, str]] | None = None
@@ -74,14 +114,13 @@ def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple
             count += 1
             score = _plausibility(values, columns)
             if with_name:  # a name does not end inside a number or on a comparator; shorter names first on a tie
-                score -= 4 * bool(re.search(r"[\d%.≥≤=<>≧≦±]$", name)) + 0.01 * start
+                score -= 4 * bool(re.search(r"[\d%.≥≤=<>≧≦±]$", name)) + 3 * bool(re.search(r"[≥≤=<>≧≦]", name)) \
+                    + 0.01 * start
             if best is None or score > best[0]:
                 best = (score, name, values)
             if count > MAX_CANDIDATES:
                 break
-    if best is None:
-        return None
-    return best[1], best[2]
+    return best
 
 
 def _assign(text: str, pos: int, columns: list[str], i: int) -> list[dict[str, str]]:
@@ -92,7 +131,9 @@ def _assign(text: str, pos: int, columns: list[str], i: int) -> list[dict[str, s
         rest = text[pos:]
         if not rest:
             return [{}]
-        return [{"note": rest}] if not rest[0].isdigit() else []
+        if rest[0].isdigit() or re.search(r"[=≥≤<>≧≦]|\d%", rest):
+            return []  # a note is words, not another value
+        return [{"note": rest}]
     out: list[dict[str, str]] = []
     for end in range(pos + 1, len(text) + 1):
         piece = text[pos:end]
@@ -107,7 +148,8 @@ def _assign(text: str, pos: int, columns: list[str], i: int) -> list[dict[str, s
 
 
 def _plausibility(values: dict[str, str], columns: list[str]) -> float:
-    score = -2.0 * sum(1 for c in columns if c != "note" and c not in values)
+    score = -2.0 * sum(1 for c in columns if c != "note" and c not in values) - 1.0 * ("note" in values)
+    score += 0.001 * len(values.get("target", ""))
     if "target" in values and values.get("target") == values.get("actual"):
         score += 3
     if "weight" in values and values.get("weight") == values.get("score"):

@@ -119,6 +119,7 @@ def titles() -> tuple[tuple[str, str], ...]:
 
 
 _WEIGHT = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分?\s*[))]$")
+_WEIGHT_AFTER = re.compile(r"[((]\d+(?:\.\d+)?分?[))]")
 
 
 def level_of(text: str) -> tuple[Level, ...]:
@@ -143,7 +144,7 @@ def level_prefix(text: str) -> tuple[str, tuple[Level, ...]] | None:
     if best is None:
         return None
     end = offsets[best[0]] if best[0] < len(offsets) else len(text)
-    m = _WEIGHT.match(k[best[0]:].replace("(", "(").replace(")", ")")) if k[best[0]:best[0] + 1] in "((" else None
+    m = _WEIGHT_AFTER.match(k[best[0]:])
     if m:
         end = offsets[best[0] + m.end()] if best[0] + m.end() < len(offsets) else len(text)
     return text[:end], best[1]
