@@ -53,6 +53,8 @@ from bench.corpus_data import (
     SHARED_POLICIES,
     SUBPROJECT_STEMS,
 )
+from bench.inject import Context
+from bench.inject import inject as inject_contradiction
 
 YEARS = (2022, 2023, 2024, 2025)
 DECLARATION_LAYOUTS = (("declaration-text", 80), ("declaration-tsv", 20))  # weights
@@ -103,6 +105,7 @@ class ExpectedDocument:
     fiscal_year: int
     district: str
     projects: list[ExpectedProject] = field(default_factory=list)
+    injected: dict[str, str] | None = None  # the contradiction bench.inject wrote in (rule, change), if any
 
 
 @dataclass
@@ -538,9 +541,15 @@ def _layout(rng: random.Random, kind: str) -> str:
     return DECLARATION_LAYOUTS[0][0]
 
 
-def plan(n: int, seed: int = 0) -> list[tuple[str, ExpectedDocument]]:
-    """The ``n`` documents of the corpus: (file text, what it states), in file order."""
+def plan(n: int, seed: int = 0, inject: float = 0.0) -> list[tuple[str, ExpectedDocument]]:
+    """The ``n`` documents of the corpus: (file text, what it states), in file order.
+
+    ``inject``: the fraction of documents (drawn from a generator of their own, so the others are
+    unchanged) into which ``bench.inject`` writes one known contradiction, recorded in ``injected``.
+    """
     rng = random.Random(seed)
+    counts: dict[str, int] = {}
+    history: dict[tuple[str, str, int], list[dict[str, object]]] = {}
     shared, local = _policies(rng)
     programmes: dict[tuple[str, str], tuple[list[Programme], list[str]]] = {}
     documents = []
@@ -571,15 +580,26 @@ def plan(n: int, seed: int = 0) -> list[tuple[str, ExpectedDocument]]:
                     t.expected[0].budget_unit = None
                 text = write_declaration_tsv(department, year, [t for t in texts if not t.children] or texts)
             expected = [e for t in texts for e in t.expected]
+        injected = None
+        if kind == "declaration":
+            history[(district, dept, year)] = [asdict(e) for e in expected]
+        if inject and random.Random(f"{seed}:{index}:inject").random() < inject:
+            context = Context(layout, year, [asdict(e) for e in expected], history.get((district, dept, year - 1), []))
+            done = inject_contradiction(text, context, counts)
+            if done is not None:
+                text, injected = done
         text += "\n"
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         file = f"{index:05d}_{digest}.txt"
-        documents.append((text, ExpectedDocument(file, layout, kind, department, year, district, expected)))
+        documents.append((text, ExpectedDocument(file, layout, kind, department, year, district, expected, injected)))
     return documents
 
 
-def generate(n: int, out_dir: str | Path, seed: int = 0) -> list[ExpectedDocument]:
+def generate(n: int, out_dir: str | Path, seed: int = 0, inject: float = 0.0) -> list[ExpectedDocument]:
     """Write ``n`` documents into ``out_dir`` (emptied first) and ``manifest.json`` beside them.
+
+    ``inject`` > 0 writes a known contradiction into that fraction of the documents (``plan``); each
+    manifest entry then says which (``injected``: rule and change), entries without one say nothing.
 
     Returns: what each document states, in file order. Deterministic: the same
     ``n`` and ``seed`` give byte-identical files.
@@ -590,11 +610,12 @@ def generate(n: int, out_dir: str | Path, seed: int = 0) -> list[ExpectedDocumen
     docs_dir = out / "documents"
     docs_dir.mkdir(parents=True)
     manifest = []
-    for text, expected in plan(n, seed):
+    for text, expected in plan(n, seed, inject):
         (docs_dir / expected.file).write_bytes(text.encode("utf-8"))
         manifest.append(expected)
     (out / "manifest.json").write_text(
-        json.dumps([asdict(m) for m in manifest], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps([{k: v for k, v in asdict(m).items() if k != "injected" or v is not None} for m in manifest],
+                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
 
 
@@ -603,8 +624,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int, help="number of documents")
     parser.add_argument("out", type=Path, help="folder to write (emptied first): documents/ and manifest.json")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--inject", type=float, default=0.0,
+                        help="fraction of documents given one known contradiction (recorded in the manifest)")
     args = parser.parse_args(argv)
-    manifest = generate(args.n, args.out, args.seed)
+    manifest = generate(args.n, args.out, args.seed, args.inject)
     print(f"wrote {len(manifest)} documents to {args.out / 'documents'}")
 
 

@@ -178,7 +178,7 @@ def period_ended(ctx: DocContext) -> Iterator[AuditFinding]:
                    f"a {year} request, but the project's period “{said}” ended on {span.end.isoformat()}")
 
 
-_LABEL = re.compile(r"^(?P<name>[^，。：:；;（）()《》“”]{2,40}?)项目(?:实施主体)?[:：]")
+_LABEL = re.compile(r"^(?P<name>[^，。：:；;（(《》“”][^，。：:；;《》“”]{1,39}?)项目(?:实施主体)?[:：]")
 
 
 def _names(ctx: DocContext) -> dict[str, Project]:
@@ -220,15 +220,17 @@ def heading_vs_form(ctx: DocContext) -> Iterator[AuditFinding]:
 @rule("names.section-label", "warning", "项目经费情况说明的某一节以另一个项目的名称开头",
       "a section of one project's 项目经费情况说明 labelled with another project's name")
 def section_label(ctx: DocContext) -> Iterator[AuditFinding]:
-    """A line of a project's narrative opening ``X项目：`` or ``X项目实施主体：`` where X is another project."""
+    """A line of a project's narrative opening ``X项目：`` or ``X项目实施主体：`` where X is another project
+    (not one of its own sub-projects or its parent)."""
     names = _names(ctx)
     for project in ctx.doc.projects:
-        if ctx.children(project) or not ctx.lines:
+        if not ctx.lines:
             continue
+        family = {project.name, project.parent, *(c.name for c in ctx.children(project))}
         for n in ctx.owned_lines(project):
             m = _LABEL.match(ctx.squashed[n - 1]) if n != project.line else None
             other = names.get(_bare(m.group("name"))) if m else None
-            if other is None or other is project or _bare(other.name) == _bare(project.name) or not m:
+            if other is None or other.name in family or _bare(other.name) == _bare(project.name) or not m:
                 continue
             yield make(ctx, "names.section-label", [ctx.ref(project), ctx.ref(other)],
                        [ctx.evidence(n, "说明小节", m.group(0)), ctx.evidence(project.line, "项目名称", project.name)],
