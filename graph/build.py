@@ -25,6 +25,7 @@ from graph.orgs import OrgIndex, canonical_org, index_organizations, unit_of
 from graph.places import find_place
 from loaders.citations import docnumber_prefixes
 from loaders.grid import Origin
+from loaders.labels import framework_category
 from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Mention, Project, Target
 from ontology import ID, ORG, PKG, concept
 
@@ -224,10 +225,15 @@ def _add_indicator(graph: Graph, project: URIRef, src: URIRef, n: int, indicator
     graph.add((node, RDF.type, PKG.Indicator))
     graph.add((node, RDFS.label, Literal(indicator.name, lang="zh")))
     _provenance(graph, node, src, indicator.line)
-    for prop, label in ((PKG.level1, indicator.level1), (PKG.level2, indicator.level2)):
-        iri = concept(label) if label else None
+    for level, prop, text_prop, label in ((1, PKG.level1, PKG.level1Text, indicator.level1),
+                                          (2, PKG.level2, PKG.level2Text, indicator.level2)):
+        if not label:
+            continue
+        iri = concept(label) or concept(framework_category(label, level) or "")
         if iri is not None:
             graph.add((node, prop, iri))
+        if concept(label) is None:  # a template's own wording (产出指标(50分), 项目完成指标, 数量值) is kept as written
+            graph.add((node, text_prop, Literal(label, lang="zh")))
     _target(graph, node, indicator.target, PKG.targetText, PKG.targetValue, with_comparator=True)
     _target(graph, node, indicator.actual, PKG.actualText, PKG.actualValue, with_comparator=False)
     for prop, number in ((PKG.weight, indicator.weight), (PKG.score, indicator.score)):

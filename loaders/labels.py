@@ -134,6 +134,12 @@ def level_of(text: str) -> tuple[Level, ...]:
     return ()
 
 
+def framework_category(text: str, level: int) -> str | None:
+    """The framework category (产出指标, 数量指标 …) a printed level label of that level stands for, or ``None``."""
+    found = [lv.category for lv in level_of(text) if lv.level == level]
+    return found[0] if found else None
+
+
 def level_prefix(text: str) -> tuple[str, tuple[Level, ...]] | None:
     """A level label glued at the start of ``text`` (``数量指标项目计划完成率…``): (label as written, levels)."""
     k, offsets = key_map(text)

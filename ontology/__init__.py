@@ -93,6 +93,8 @@ class PKG(DefinedNamespace):
     hasIndicator: URIRef
     level1: URIRef
     level2: URIRef
+    level1Text: URIRef
+    level2Text: URIRef
     targetText: URIRef
     comparator: URIRef
     targetValue: URIRef
