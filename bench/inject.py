@@ -215,7 +215,7 @@ def section_label(text: str, ctx: Context) -> tuple[str, str] | None:
 
 
 def policy_spellings(text: str, ctx: Context) -> tuple[str, str] | None:
-    titles = [t for p in ctx.projects for c in p.get("citations", []) for t in [c.get("title")]  # type: ignore[union-attr]
+    titles = [t for p in ctx.projects for c in p.get("citations", []) for t in [c.get("title")]  # type: ignore[attr-defined]
               if t and len(t) >= 12 and not re.search(r"[A-Za-z0-9]", t)]
     if not titles or not _text_only(ctx):
         return None
