@@ -93,8 +93,8 @@ def load_grid(grid: Grid) -> Document:
     if found is None:
         raise LayoutError(grid.path, None, _NOT_A_FORM)
     document = loader(found[0])(grid)
-    if not document.projects and found[0] != "form" and form.detect(grid):
-        document = form.load(grid)  # a seed layout claimed the file but found no project in it
+    if found[0] != "form" and len(document.projects) < form.name_label_count(grid) and form.detect(grid):
+        document = form.load(grid)  # a seed layout claimed the file but read fewer projects than it names
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     if grid.findings:  # what the file's reader noticed (low-confidence OCR, pages skipped) is reported with the rest

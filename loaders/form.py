@@ -243,9 +243,9 @@ _HEAD_RE = re.compile("|".join(sorted(_HEADS, key=len, reverse=True)))
 
 def _head_runs(piece: str) -> list[tuple[int, int]]:
     """Offsets of the distinctive indicator-table heads inside a piece (only those that cannot be a value)."""
-    if not any(h[:2] in piece for h in ("一级", "二级", "三级", "实际", "偏差", "未完", "绩效", "年度", "当年", "指标")):
-        return []
     k = simplified(piece)
+    if not any(h in k for h in ("一级", "二级", "三级", "实际", "偏差", "未完", "绩效", "年度", "当年", "指标")):
+        return []
     if len(k) != len(piece):
         return []
     out = [(m.start(), m.end()) for m in _HEAD_RE.finditer(k)]
@@ -310,6 +310,18 @@ class _State:
     @property
     def current(self) -> _Builder:
         return self.projects[-1] if self.projects else self.preamble
+
+
+@lru_cache(maxsize=1)
+def _name_labels() -> re.Pattern[str]:
+    from loaders.labels import field_labels
+
+    return re.compile("|".join(re.escape(lb.text) for lb in field_labels() if lb.field == "name"))
+
+
+def name_label_count(grid: Grid) -> int:
+    """How many project-name labels (项目名称, 资金名称 …) the grid's text holds: at least that many projects."""
+    return len(_name_labels().findall(key(grid.source().text)))
 
 
 def detect(grid: Grid) -> str | None:
@@ -394,10 +406,10 @@ def _read(state: _State) -> None:
             if j > i:
                 i = j
                 continue
-        heading = _HEADING.match(t.text)
+        heading = _HEADING.match(simplified(t.text))
         in_form = bool(state.projects) and state.projects[-1].from_label
         if heading and not t.label and not in_form and _section_follows(toks, i):
-            _start_project(state, heading.group("name").strip(), t.line, heading=True)
+            _start_project(state, t.text[heading.start("name"):heading.end("name")].strip(), t.line, heading=True)
             i += 1
             continue
         if t.label:
@@ -446,7 +458,7 @@ def _values(toks: list[Tok], i: int, limit: int = 6, *, same_row: bool = False) 
     for n, t in enumerate(toks[i + 1:i + 1 + limit], start=i + 1):
         if t.label or t.title or t.head or t.levels or (same_row and t.row != toks[i].row):
             break
-        if _HEADING.match(t.text) and _section_follows(toks, n):
+        if _HEADING.match(simplified(t.text)) and _section_follows(toks, n):
             break  # the next project of a narrative
         out.append(t)
     return out
@@ -509,7 +521,7 @@ def _read_money(state: _State, i: int, f: str) -> int:
     label = toks[i]
     vals = _values(toks, i, limit=8)
     numeric = [v for v in vals if _NUMBER.match(v.text) and not re.match(r"^\d{4}年", v.text)
-               or re.search(r"\d\s*(?:万元|万|元)(?![/每])", v.text)]
+               or re.search(r"\d\s*(?:万元|万|元)(?![/每])", simplified(v.text))]
     columns = state.money_columns if 0 <= label.row - state.money_columns_row <= 12 else []
     near = [money_unit(v.text) for v in vals[:vals.index(numeric[0])]] if numeric else []
     unit = money_unit(label.text) or next((u for u in near if u), None) or cur.unit or state.unit
@@ -553,7 +565,7 @@ def _same_row(numeric: list[Tok], label: Tok) -> list[Tok]:
 
 
 def _amount(state: _State, text: str, line: int, unit: str | None) -> Amount | None:
-    m = _NUMBER.search(text)
+    m = _NUMBER.search(simplified(text))
     if not m:
         return None
     value = Decimal(m.group(1).replace(",", ""))
@@ -578,7 +590,7 @@ def _unit_from_text(state: _State, number: str) -> str | None:
     bare = number.rstrip("0").rstrip(".") if "." in number else number
     pattern = re.compile(rf"(?<![\d.]){re.escape(bare)}(?:\.0+)?\s*(万元|万|元)(?![/每])")
     for line in state.lines:
-        m = pattern.search(line)
+        m = pattern.search(simplified(line))
         if m:
             return "万元" if m.group(1).startswith("万") else "元"
     return None
@@ -630,7 +642,7 @@ def _table_end(state: _State, j: int) -> int:
     for k in range(j, len(toks)):
         t = toks[k]
         if t.title or (t.label and t.label.field in ("name", "total_score", "programme")) \
-                or _END_OF_TABLE.match(t.text) or _BOILERPLATE.search(t.text):
+                or _END_OF_TABLE.match(simplified(t.text)) or _BOILERPLATE.search(simplified(t.text)):
             return k
     return len(toks)
 
@@ -654,11 +666,11 @@ def _merge_wrapped(toks: list[Tok]) -> list[Tok]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if i + 1 < len(toks) and not t.levels or (i + 1 < len(toks) and toks[i + 1].text in ("指标",)):
+        if i + 1 < len(toks) and not t.levels or (i + 1 < len(toks) and key(toks[i + 1].text) == "指标"):
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and len(key(t.text)) <= 8:
                 joined = t.text + nxt.text
-                if level_of(joined) and (not t.levels or nxt.text == "指标" or len(key(joined)) > len(key(t.text))):
+                if level_of(joined) and (not t.levels or key(nxt.text) == "指标" or len(key(joined)) > len(key(t.text))):
                     out.append(Tok(joined, t.line, t.row, levels=level_of(joined), piece=t.piece))
                     i += 2
                     continue
@@ -732,7 +744,8 @@ _VALUE_LIKE = re.compile(r"^(?:[>=<≥≤≧≦±]|\d|[较基本]?(?:及时|达�
 
 
 def _value_like(text: str) -> bool:
-    return bool(_VALUE_LIKE.match(text)) or len(text) <= 6 and bool(re.search(r"\d", text))
+    plain = simplified(text)
+    return bool(_VALUE_LIKE.match(plain)) or len(plain) <= 6 and bool(re.search(r"\d", plain))
 
 
 def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[str], parallel: bool) -> None:
@@ -960,7 +973,9 @@ def _name_from_title(state: _State) -> tuple[str | None, int]:
     n, text = min(candidates, key=lambda c: len(c[1]))
     text = re.sub(r"^(?:信息名称|名称)\s*", "", text)
     name = re.sub(r"^.{0,8}?\d{4}\s*年度?", "", text)
-    name = re.split(r"转移支付|\d{4}\s*年度|绩效自评报告|自评报告|部门项目|部門項目|项目支出|及绩效目标", name)[0]
+    plain = simplified(name)
+    end = re.search(r"转移支付|\d{4}\s*年度|绩效自评报告|自评报告|部门项目|项目支出|及绩效目标", plain)
+    name = name[:end.start()] if end and len(plain) == len(name) else name
     name = name.strip(" 《》“”\"")
     return (name or None), n
 

@@ -30,13 +30,16 @@ _NUMBERS = {
     "rate": re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%|-"),
 }
 MAX_CANDIDATES = 5000
+# a name does not end in two measured values (开展活动1次2次): those are the target and actual
+_TWO_VALUES_AT_END = re.compile(r"\d+(?:\.\d+)?[^\d]{0,3}\d+(?:\.\d+)?[^\d]{0,3}$")
 MAX_LENGTH = 120  # longer text is prose or a whole flattened table, not one glued row
 
 
 @lru_cache(maxsize=1)
 def _qualitative() -> re.Pattern[str]:
     words = sorted(qualitative_targets() | _EXTRA, key=len, reverse=True)
-    return re.compile(r"(?:较|基本|比较|不|未|已)?(?:" + "|".join(re.escape(w) for w in words) + ")")
+    return re.compile(r"(?:较|基本|比较|不|未|已|显著|明显|有效|持续|进一步|全面)?(?:"
+                      + "|".join(re.escape(w) for w in words) + ")")
 
 
 # Qualitative values of self-evaluation columns (实际完成值) beside the target words of the seeds.
@@ -103,6 +106,20 @@ def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple
 def _best_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple[float, str, dict[str, str]] | None:
     if len(text) > MAX_LENGTH:
         return None
+    from loaders.labels import simplified
+
+    plain = simplified(text)
+    if plain != text and len(plain) == len(text):  # traditional characters: match the simplified, keep the written
+        found = _best_row(plain, columns, with_name=with_name)
+        if found is None:
+            return None
+        score, name, values = found
+        pos = len(name)
+        written = {}
+        for column in [c for c in columns if c in values]:
+            written[column] = text[pos:pos + len(values[column])]
+            pos += len(values[column])
+        return score, text[:len(name)], written
     best: tuple[float, str, dict[str, str]] | None = None
     count = 0
     starts = range(1, len(text)) if with_name else (0,)
@@ -115,7 +132,7 @@ def _best_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple
             score = _plausibility(values, columns)
             if with_name:  # a name does not end inside a number or on a comparator; shorter names first on a tie
                 score -= 4 * bool(re.search(r"[\d%.≥≤=<>≧≦±]$", name)) + 3 * bool(re.search(r"[≥≤=<>≧≦]", name)) \
-                    + 0.01 * start
+                    + 4 * bool(_TWO_VALUES_AT_END.search(name)) + 0.01 * start
             if best is None or score > best[0]:
                 best = (score, name, values)
             if count > MAX_CANDIDATES:
@@ -204,12 +221,17 @@ def best_money_split(text: str, columns: list[str]) -> dict[str, str] | None:
     budget columns and equal weight and score count in its favour; a row may
     end early (empty trailing cells), at a cost.
 
-    Returns: column -> value as written, or ``None`` when no split fits.
+    Returns: column -> value as written, or ``None`` when no split fits or two fit equally well.
     """
     candidates = money_splits(text, columns) if len(text) <= MAX_LENGTH else []
     if not candidates:
         return None
-    return max(candidates, key=lambda v: _money_score(v) - 1.5 * (len(columns) - len(v)))
+    ranked = sorted(candidates, key=lambda v: -(_money_score(v) - 1.5 * (len(columns) - len(v))))
+    if len(ranked) > 1:
+        first, second = (_money_score(v) - 1.5 * (len(columns) - len(v)) for v in ranked[:2])
+        if first - second < 0.5:
+            return None  # two readings fit as well as each other (9999919992.00%): not guessed
+    return ranked[0]
 
 
 def _money_score(values: dict[str, str]) -> float:

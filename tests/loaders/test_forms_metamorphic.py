@@ -1,0 +1,84 @@
+"""Metamorphic tests: the same form with other separators or characters gives the same records.
+
+Each form of tests/forms is cut into its cells (the reader's own split of each line), then written again
+with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, and in traditional characters
+(OpenCC s2t). Names, money and indicators must not change; lines may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import opencc
+import pytest
+
+from loaders import load
+from loaders.form import _split_line
+from loaders.records import Document
+from tests.loaders.forms_common import DOCS, NAMES, norm
+
+_S2T = opencc.OpenCC("s2t")
+
+
+def _cells(text: str) -> list[list[str]]:
+    return [[c for c in _split_line(line) if c.strip()] for line in text.split("\n")]
+
+
+def _tabs(text: str) -> str:
+    return "\n".join("\t".join(row) for row in _cells(text))
+
+
+def _pipes(text: str) -> str:
+    return "\n".join(" | ".join(row) + (" |" if row else "") for row in _cells(text))
+
+
+def _traditional(text: str) -> str:
+    return str(_S2T.convert(text))
+
+
+def _per_line(text: str) -> str:
+    return "\n".join(cell for row in _cells(text) for cell in row)
+
+
+def _per_paragraph(text: str) -> str:
+    return "\n\n".join(cell for row in _cells(text) for cell in row)
+
+
+def records(doc: Document) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    for p in doc.projects:
+        money = tuple(getattr(p.funds, f).yuan if getattr(p.funds, f) else None
+                      for f in ("total", "annual", "initial", "adjusted", "executed"))
+        inds = tuple((norm(i.name), norm(i.target.text if i.target else None), norm(i.actual.text if i.actual else None),
+                      norm(i.level1), norm(i.level2)) for i in p.indicators)
+        out.append((norm(p.name), norm(p.department), money, inds, tuple(sorted(norm(c.doc_number or c.title)
+                                                                           for c in p.citations))))
+    return out
+
+
+# Rows matter to a self-evaluation whose table keeps its rows (values of a row stand on its line), so
+# one-cell-per-line serializations apply to forms whose tables already come one cell per line or glued.
+ROW_SAFE: dict[str, Callable[[str], str]] = {"tabs": _tabs, "pipes": _pipes, "traditional": _traditional}
+STREAM: dict[str, Callable[[str], str]] = {"per-line": _per_line, "per-paragraph": _per_paragraph}
+STREAM_FORMS = ["07_anhui-huaibei-wlt-nongcunwenhua-decl-2025", "14_hunan-yueyang-nyj-gaobiaozhun-decl-2022",
+                "23_shandong-linyi-fuxiao-decl-2025", "19_sichuan-langzhong-jtj-selfeval-2021"]
+
+
+def _same_records(tmp_path: Path, name: str, rewrite: Callable[[str], str]) -> None:
+    original = (DOCS / f"{name}.txt").read_text(encoding="utf-8")
+    path = tmp_path / f"{name}.txt"
+    path.write_text(rewrite(original), encoding="utf-8")
+    assert records(load(path)) == records(load(DOCS / f"{name}.txt"))
+
+
+@pytest.mark.parametrize("how", sorted(ROW_SAFE))
+@pytest.mark.parametrize("name", NAMES)
+def test_other_separators_and_script_give_the_same_records(tmp_path: Path, name: str, how: str) -> None:
+    _same_records(tmp_path, name, ROW_SAFE[how])
+
+
+@pytest.mark.parametrize("how", sorted(STREAM))
+@pytest.mark.parametrize("name", STREAM_FORMS)
+def test_one_cell_per_line_or_paragraph_gives_the_same_records(tmp_path: Path, name: str, how: str) -> None:
+    _same_records(tmp_path, name, STREAM[how])
