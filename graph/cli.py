@@ -191,11 +191,12 @@ def _summary(report: pipeline.BuildReport) -> RichTable:
     """One row per document for a few documents; per layout for many."""
     table = RichTable(title="policykg build")
     if len(report.documents) <= SUMMARY_ROWS:
-        for column in ("document", "layout", "projects", "lines → facts", "not understood", "problems"):
+        for column in ("document", "read as (why)", "projects", "lines → facts", "not understood", "problems"):
             table.add_column(column)
         for doc in report.documents:
             cov = coverage(doc)
-            table.add_row(safe(doc.file_name), doc.layout, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
+            read_as = safe(f"{doc.kind} · {doc.layout} · {doc.format}" + (f"\n{doc.reason}" if doc.reason else ""))
+            table.add_row(safe(doc.file_name), read_as, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
                           str(len(cov.unexplained)), str(len(cov.problems)))
         return table
     for column in ("layout", "documents", "projects", "lines understood", "findings"):

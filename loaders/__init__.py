@@ -97,6 +97,10 @@ def load_grid(grid: Grid) -> Document:
         document = form.load(grid)  # a seed layout claimed the file but read fewer projects than it names
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
+    if not document.reason:
+        from dataclasses import replace
+
+        document = replace(document, reason=found[1])
     if grid.findings:  # what the file's reader noticed (low-confidence OCR, pages skipped) is reported with the rest
         from dataclasses import replace
 

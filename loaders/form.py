@@ -339,8 +339,9 @@ def detect(grid: Grid) -> str | None:
     narrative = {"overview", "legal_basis"} <= sections
     if titles and (len(fields) >= 2 or len(sections) >= 2) or has_name and len(fields) >= 3 or len(sections) >= 3 \
             or narrative:
-        reason = f"title {', '.join(titles) or 'none'}; labels found: {', '.join(fields[:12])}"
-        return reason
+        title = next((t.text for t in toks if t.title), None)
+        named = f"title {title[:30]}" if title else "no form title"
+        return f"{named}; {len(fields)} labels ({', '.join(fields[:6])}{' …' if len(fields) > 6 else ''})"
     return None
 
 
@@ -372,7 +373,7 @@ def load(grid: Grid) -> Document:
         fiscal_year=projects[0].fiscal_year if projects else None, line_count=len(source.lines),
         projects=tuple(projects), findings=tuple(findings), covered_lines=frozenset(state.covered & text_lines),
         text_lines=text_lines, format=grid.format, origins=origins if len(origins) == len(grid.rows) else (),
-        reason=f"{kind}: {reason}")
+        reason=reason)
 
 
 def _kind(state: _State, projects: list[Project]) -> str:
