@@ -195,7 +195,9 @@ def _summary(report: pipeline.BuildReport) -> RichTable:
             table.add_column(column)
         for doc in report.documents:
             cov = coverage(doc)
-            read_as = safe(f"{doc.kind} · {doc.layout} · {doc.format}" + (f"\n{doc.reason}" if doc.reason else ""))
+            read_as = safe(f"{doc.kind} · {doc.layout} · {doc.format}")
+            if doc.reason:
+                read_as = read_as + Text("\n") + safe(doc.reason)
             table.add_row(safe(doc.file_name), read_as, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
                           str(len(cov.unexplained)), str(len(cov.problems)))
         return table
