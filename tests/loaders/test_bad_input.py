@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,15 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     documents, errors = load_many([tmp_path])
     assert [d.file_name for d in documents] == ["b.txt"]
     assert [e.message for e in errors] == [f"{tmp_path / 'a_empty.txt'}: the file is empty; nothing to read"]
+
+
+def test_a_self_evaluation_without_its_second_title_keeps_both_projects(tmp_path: Path) -> None:
+    # Dropping the title line 财政项目支出绩效自评表 of the second form (line 49 of seed 003) used to make the
+    # seed reader lose that project silently; the form reader, which counts the 项目名称 labels, keeps it.
+    lines = (SEEDS / "003_9ccbaafc82c3a09f.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[48].strip() == "财政项目支出绩效自评表"
+    path = tmp_path / "003-cut.txt"
+    path.write_text("\n".join(lines[:48] + lines[49:]), encoding="utf-8")
+    doc = load(path)
+    assert [p.name for p in doc.projects] == ["G60科创走廊建设", "宣传与推广"]
+    assert doc.projects[1].funds.adjusted is not None and doc.projects[1].funds.adjusted.yuan == Decimal("467294.2")
