@@ -944,6 +944,13 @@ def _finish(state: _State, lines: tuple[str, ...]) -> tuple[list[Project], list[
             first.fields.setdefault(k, v)
         for k, p in state.preamble.prose.items():
             first.prose.setdefault(k, p)
+        # money and indicator rows read before any project is named belong to none: said, not attached
+        for field_name, amount in sorted(state.preamble.money.items(), key=lambda fa: fa[1].line):
+            findings.append(Finding("missing", amount.line, f"{field_name} amount {amount.text} stands before any "
+                                    "项目名称 and is attached to no project", amount.text))
+        for ind in state.preamble.indicators:
+            findings.append(Finding("missing", ind.line, "indicator row before any 项目名称; attached to no project",
+                                    ind.name))
     publisher = state.preamble.fields.get("publisher")
     year = _year(state)
     projects = []

@@ -192,3 +192,19 @@ def test_a_file_that_is_no_form_is_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LayoutError, match="other.txt: not a 绩效目标申报表"):
         load(path)
+
+
+def test_money_and_rows_before_any_project_are_reported_not_attached(tmp_path: Path) -> None:
+    # a file that starts in the middle of the previous form: its orphan rows belong to no project
+    text = ("年度资金总额:\t120万元\n产出指标\t数量指标\t培训场次\t≥4场\n"
+            "项目支出绩效目标申报表\n(2023年度)\n项目名称\t社区文化活动\n主管部门\t某区文化旅游局\n"
+            "项目资金(万元)\t年度资金总额:\t30\n")
+    path = tmp_path / "orphans.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path)
+    [project] = doc.projects
+    assert project.name == "社区文化活动" and project.funds.annual.yuan == Decimal(300000)  # type: ignore[union-attr]
+    assert project.indicators == ()
+    reported = {f.line for f in doc.findings if f.kind in ("missing", "unexplained")}
+    assert {1, 2} <= reported  # the orphan amount and the orphan row are findings
+    assert any(f.line == 1 and "attached to no project" in f.message for f in doc.findings)
