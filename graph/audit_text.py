@@ -366,6 +366,73 @@ def narrative_vs_target(ctx: DocContext) -> Iterator[AuditFinding]:
                            f"the narrative plans “{said}”, but indicator {ind.name} says {t.text}")
 
 
+_PLAN_TEXTS = (("overview", "项目概述"), ("overall_goal", "总体目标"), ("annual_goal", "年度总体目标"))
+
+
+def _planned_counts(ctx: DocContext, project: Project,
+                    ind: Indicator) -> list[tuple[Decimal, str, int | None, str, int]]:
+    """What ``project``'s plan states of ``ind``'s count: ``(count, label, 1-based line or None, text, shared)``,
+    ``shared`` the length of the salient run the words before the count share with the indicator's name.
+
+    Read from the records, not the lines (so PDF and spreadsheet sources count too): exact or capped counts
+    (``举办12场``, ``共计3期``, ``不超过200人次``) in 项目概述 / 总体目标 / 年度总体目标 whose words just before
+    the number share a salient run of two CJK characters or more with the indicator's name, and
+    六、年度预算安排 lines of the same unit whose label does. Counts per month or per item (``每月2场``) and
+    lower bounds (``超过``, ``不少于``) and estimates (``约``) are left out: they do not bound the target.
+    """
+    unit = (ind.target.unit or "").strip() if ind.target else ""
+    out: list[tuple[Decimal, str, int | None, str, int]] = []
+    for attr, label in _PLAN_TEXTS:
+        text = squash(getattr(project, attr) or "")
+        for m in _PLAN.finditer(text):
+            if m.group("u") != unit or _PLAN_CMP.get(m.group("cmp") or "", "=") not in ("=", "≤"):
+                continue
+            clause = re.split(r"[，,、；;。：:（(）)]", text[max(0, m.start() - 14):m.start()])[-1]
+            shared = _shared(clause, ind.name)
+            if "每" in clause or "/" in text[m.end():m.end() + 2] or shared < 2:
+                continue
+            said = clause + m.group(0)
+            out.append((Decimal(m.group("n")), label, ctx.find_line(said, project.line), said, shared))
+    for b in project.budget_lines:
+        shared = _shared(squash(b.label), ind.name)
+        if b.quantity is not None and (b.quantity_unit or "").strip() == unit and shared >= 2:
+            out.append((b.quantity, "年度预算安排", b.line, f"{b.label} {b.quantity.normalize():f}{unit}", shared))
+    return out
+
+
+@rule("bounds.count-target", "warning", "指标的数量目标 vs 项目计划（说明、目标或预算明细）中同一事项的最大数量",
+      "a count target (≥20场) above the largest count the plan (overview, goals or budget lines) gives the "
+      "same activity (举办12场)")
+def count_target(ctx: DocContext) -> Iterator[AuditFinding]:
+    """An indicator whose target (``≥`` or ``=``, in 场/期/次/人次/个/家 …) asks more than the project's plan
+    describes for the same activity: above the largest such count in 项目概述 / 总体目标 / 年度总体目标 or
+    in a budget line's quantity, and above the sum of the best-matching counts of any one of those texts (parts
+    of a total are not the total). Pairs plans.narrative-vs-target already reports are left to it."""
+    reported = {(f.projects[0], f.evidence[-1].line) for f in narrative_vs_target(ctx)}
+    for project in ctx.doc.projects:
+        for ind in project.indicators:
+            t = ind.target
+            if t is None or t.value is None or t.comparator not in ("≥", "=") \
+                    or not re.fullmatch(_COUNT, (t.unit or "").strip()) or (ctx.ref(project), ind.line) in reported:
+                continue
+            plans = _planned_counts(ctx, project, ind)
+            if not plans or t.value <= max(c[0] for c in plans):
+                continue
+            best = max(c[4] for c in plans)
+            sums: dict[str, Decimal] = {}
+            for c in plans:
+                if c[4] == best:
+                    sums[c[1]] = sums.get(c[1], Decimal(0)) + c[0]
+            if t.value <= max(sums.values()):
+                continue
+            _, label, line, said, _ = max(plans, key=lambda c: (c[0], c[4], -(c[2] or 0)))
+            yield make(ctx, "bounds.count-target", [ctx.ref(project)],
+                       [ctx.evidence(ind.line, "三级指标", f"{ind.name} {t.text}"), ctx.evidence(line, label, said)],
+                       f"指标“{ind.name}”目标为 {t.text}，而项目{label}中同一事项最多为“{said}”",
+                       f"indicator {ind.name} targets {t.text}, but the project's {label} plans at most “{said}” "
+                       f"of it")
+
+
 def _own_text(ctx: DocContext, project: Project) -> str:
     """The narrative of a project (and of its sub-projects): its window without indicator rows."""
     family = [project, *ctx.children(project)]

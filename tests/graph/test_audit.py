@@ -249,6 +249,33 @@ def test_narrative_vs_target(found: list[AuditFinding]) -> None:
     assert not [f for f in found if f.rule == "plans.narrative-vs-target" and 4233 in f.lines]
 
 
+def retarget(doc: Document, name: str, line: int, target: Target) -> Document:
+    """``doc`` with the target of project ``name``'s indicator at ``line`` changed."""
+    p = project(doc, name)
+    return changed(doc, name, indicators=tuple(replace(i, target=target) if i.line == line else i
+                                               for i in p.indicators))
+
+
+def test_count_target(documents: dict[str, Document], found: list[AuditFinding]) -> None:
+    # No seed asks more than it plans. 002:301 台式计算机购置台数 =8.00(台) is what 002:199 六、年度预算安排
+    # buys (（1）台式计算机 8台); 004:4278 宣传单 =56850份 and 004:4283 宣传品 =4400份 are what 年度总目标 plans
+    # (004:4233-4235 全年做好宣传单 56850 份、宣传品 4400 份)
+    assert of(found, "bounds.count-target", F002) == of(found, "bounds.count-target", F004) == []
+    # Positive case made by changing one value: 002:301 raised to =10.00(台), above the 8台 bought at 002:199
+    doc = retarget(documents[F002], "G60日常办公经费", 301, Target("=10.00(台)", "=", Decimal(10), "台"))
+    hits = rules_of(doc, "bounds.count-target")
+    assert [f.lines for f in hits] == [(301, 199)]
+    assert "8台" in hits[0].message_zh and "=10.00(台)" in hits[0].message_zh
+    # Changed the same way, 004:4278 raised to =60000份 above 年度总目标's 56850份: with the source lines
+    # plans.narrative-vs-target reports the indicator (against 004:4115 其中宣传单印发 56850份, the first plan of
+    # it in the text) and this rule stays silent
+    doc = retarget(documents[F004], "市民服务", 4278, Target("=60000份", "=", Decimal(60000), "份"))
+    with_text = audit_document(DocContext.of(doc), ["plans.narrative-vs-target", "bounds.count-target"])
+    assert [(f.rule, f.lines) for f in with_text if 4278 in f.lines] == [("plans.narrative-vs-target", (4115, 4278))]
+    # from the records alone (no source lines: a PDF) it is this rule that tells
+    assert [f.lines for f in rules_of(doc, "bounds.count-target")] == [(4278,)]
+
+
 def test_foreign_activity(found: list[AuditFinding]) -> None:
     # 项目服务管理 (短信平台月租费, 科技金融宣传活动费) carries 004:4708 系统安全性可持续发展 (等保测评分) and
     # 004:4730 用户对测评完成后…投诉次数, rows of 网络信息系统运行与维护 (004:5585, 5609)
