@@ -457,3 +457,15 @@ def scan_image(form: Form, dpi: int = 300) -> Any:
 def scan_text(form: Form) -> str:
     """The characters a perfect OCR of ``scan_image(form)`` reads, in reading order, without whitespace."""
     return "".join("".join(line.split()) for line in text_lines((form,)))
+
+
+def character_error_rate(reference: str, hypothesis: str) -> float:
+    """Levenshtein distance over characters / reference length, whitespace removed from both."""
+    ref, hyp = "".join(reference.split()), "".join(hypothesis.split())
+    previous = list(range(len(hyp) + 1))
+    for i, a in enumerate(ref, start=1):
+        current = [i]
+        for j, b in enumerate(hyp, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] / len(ref)

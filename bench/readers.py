@@ -39,18 +39,6 @@ def _best(read: Callable[[], object], repeats: int) -> float:
     return min(times)
 
 
-def character_error_rate(reference: str, hypothesis: str) -> float:
-    """Levenshtein distance over characters / reference length, whitespace removed from both."""
-    ref, hyp = "".join(reference.split()), "".join(hypothesis.split())
-    previous = list(range(len(hyp) + 1))
-    for i, a in enumerate(ref, start=1):
-        current = [i]
-        for j, b in enumerate(hyp, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1] / len(ref)
-
-
 def measure(copies: int, repeats: int) -> dict[str, dict[str, float | int | str]]:
     """Per format: pages, seconds (best of ``repeats``), pages per second; for OCR also the CER and findings."""
     forms = tuple(replace(form, sheet=f"{form.sheet}{k}") for k in range(1, copies + 1) for form in of.FORMS)
@@ -74,7 +62,7 @@ def measure(copies: int, repeats: int) -> dict[str, dict[str, float | int | str]
             grid = grid_from_bytes(name, data)
             seconds = time.perf_counter() - start
             results[fmt] = {"pages": 1, "seconds": seconds, "pages_per_s": 1 / seconds, "bytes": len(data),
-                            "cer": character_error_rate(reference, "".join(grid.source().lines)),
+                            "cer": of.character_error_rate(reference, "".join(grid.source().lines)),
                             "characters": len(reference), "low_confidence_lines": len(grid.findings)}
     return results
 

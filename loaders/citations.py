@@ -25,7 +25,7 @@ _DOCNUMBER = re.compile(
 # "《建设方案》指出要：“……”", "《…》要求，“……”、“……”": the requirement a document quotes from a policy.
 _QUOTE_LEAD = re.compile(r"^[)）]?\s*(?:的明确要求。)?\s*(?:指出|要求|提出|明确要求|明确|规定|强调)[^“”\"《》。]{0,16}?[“\"]")
 # Words that end the text before a 文号 prefix when the prefix is not in the table.
-_BOUNDARY = re.compile(r".*[和及与据照的为了在即由、对按件]")  # 件: …文件办〔2017〕60号
+_BOUNDARY = re.compile(r".*[和及与据照的为了在即由、对按件]")  # 件: …文件办〔2020〕5号
 
 
 @dataclass(frozen=True, slots=True)

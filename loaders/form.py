@@ -3,7 +3,7 @@
 One piece of logic over one intermediate: the grid's rows are cut into cells
 (tabs, ``|`` pipes, runs of spaces, one cell per line or paragraph — whatever
 the export used), labels glued to their values are split off
-(``主管部门松江区九亭镇人民政府实施单位…``), and the cells are read in order by
+(``主管部门某区财政局实施单位…``), and the cells are read in order by
 what the labels, column heads and level names of ``loaders.labels`` say they
 are. What varies between templates is data (``loaders/data/*.tsv``); what is
 here is how a form is built: fields and their values, the money block with its
@@ -26,12 +26,14 @@ from functools import lru_cache
 from loaders import glued
 from loaders.amounts import to_yuan
 from loaders.citations import find_citations, join_lines
+from loaders.form_fields import parse_date
 from loaders.grid import Grid
 from loaders.labels import (
     Label,
     Level,
     find_labels,
     head_of,
+    head_patterns,
     key,
     key_map,
     level_of,
@@ -52,7 +54,6 @@ _ENUM_PREFIX = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))�
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
-_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4})")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
 _END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
 _BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
@@ -155,7 +156,7 @@ def _split_glued(piece: str) -> list[str]:
         if any(hs <= s < he or hs < e <= he for hs, he in heads):
             continue
         if re.match(r"[((](?!万元|元|[A-Z][))])[\u4e00-\u9fff]", piece[e:e + 3]) and label.field in MONEY_FIELDS + ("local",):
-            continue  # 车辆购置税收入补助地方资金(普通省道公路建设): part of a name, not the label
+            continue  # 中央补助地方资金(公路建设) names a fund: the money label is part of the name
         found.append((s, e))
     if not found:
         return _label_run(piece) or [piece]
@@ -236,29 +237,23 @@ def _title_runs(piece: str) -> list[tuple[int, int]]:
     return out
 
 
-_HEADS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "全年实际完成值", "全年实际值", "偏差原因分析及改进措施",
-          "未完成原因和改进措施", "未完成原因及拟采取的改进措施", "实施周期指标值", "当年度指标值", "指标目标值", "绩效指标")
-_HEAD_RE = re.compile("|".join(sorted(_HEADS, key=len, reverse=True)))
-
-
 def _head_runs(piece: str) -> list[tuple[int, int]]:
     """Offsets of the distinctive indicator-table heads inside a piece (only those that cannot be a value)."""
     k = simplified(piece)
-    if not any(h in k for h in ("一级", "二级", "三级", "实际", "偏差", "未完", "绩效", "年度", "当年", "指标")):
+    if "指标" not in k and "值" not in k and "原因" not in k or len(k) != len(piece):
         return []
-    if len(k) != len(piece):
-        return []
-    out = [(m.start(), m.end()) for m in _HEAD_RE.finditer(k)]
+    distinctive, weak = head_patterns()
+    out = [(m.start(), m.end()) for m in distinctive.finditer(k)]
     # the weak heads glued in a header run right after a distinctive one: 分值 得分 指标值 …
     extra: list[tuple[int, int]] = []
     for _, e in out:
         pos = e
         while True:
-            m = re.match(r"分值|得分|指标值|单位|备注|年度数值", k[pos:])
+            m = weak.match(k, pos)
             if not m:
                 break
-            extra.append((pos, pos + m.end()))
-            pos += m.end()
+            extra.append((pos, m.end()))
+            pos = m.end()
     return out + extra
 
 
@@ -279,14 +274,12 @@ def _annotate(tok: Tok) -> Tok:
 class _Builder:
     name: str | None = None
     line: int = 0
-    heading: str | None = None
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
     money: dict[str, Amount] = field(default_factory=dict)
     prose: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     unit: str | None = None
     total_score: Decimal | None = None
-    self_evaluation: bool = False
     from_label: bool = False  # named by a 项目名称 label (a form), not by a narrative heading
 
     def empty(self) -> bool:
@@ -331,7 +324,10 @@ def detect(grid: Grid) -> str | None:
     and holds at least two of the form's labels, or holds a project name label
     and two more labels, or a narrative's numbered sections.
     """
-    toks = tokenize(grid)
+    return _reason(tokenize(grid))
+
+
+def _reason(toks: list[Tok]) -> str | None:
     titles = sorted({t.title for t in toks if t.title})
     fields = sorted({t.label.field for t in toks if t.label} | {t.head for t in toks if t.head})
     has_name = any(t.label and t.label.field == "name" for t in toks)
@@ -358,13 +354,10 @@ def load(grid: Grid) -> Document:
     projects, doc_findings = _finish(state, source.lines)
     kind = _kind(state, projects)
     text_lines = frozenset(i for i, line in enumerate(source.lines, start=1) if line.strip())
-    for t in toks:
-        if t.line in state.covered:
-            continue
     unexplained = sorted(text_lines - state.covered)
     findings = state.findings + doc_findings + [
-        Finding("unexplained", n, "not understood", clean(source.lines[n - 1])[:120]) for n in unexplained[:200]]
-    reason = detect(grid) or ""
+        Finding("unexplained", n, "not understood", clean(source.lines[n - 1])[:120]) for n in unexplained]
+    reason = _reason(toks) or ""
     title = next((t.text for t in toks if t.title), None)
     origins = tuple(row.cells[0].origin for row in grid.rows if row.cells) if grid.format != "text" else ()
     return Document(
@@ -410,7 +403,7 @@ def _read(state: _State) -> None:
         heading = _HEADING.match(simplified(t.text))
         in_form = bool(state.projects) and state.projects[-1].from_label
         if heading and not t.label and not in_form and _section_follows(toks, i):
-            _start_project(state, t.text[heading.start("name"):heading.end("name")].strip(), t.line, heading=True)
+            _start_project(state, t.text[heading.start("name"):heading.end("name")].strip(), t.line)
             i += 1
             continue
         if t.label:
@@ -432,7 +425,7 @@ def _section_follows(toks: list[Tok], i: int) -> bool:
     return False
 
 
-def _start_project(state: _State, name: str, line: int, *, heading: bool = False) -> None:
+def _start_project(state: _State, name: str, line: int) -> None:
     name = name.strip()
     if not name:
         return
@@ -453,11 +446,11 @@ def _start_project(state: _State, name: str, line: int, *, heading: bool = False
     state.covered.add(line)
 
 
-def _values(toks: list[Tok], i: int, limit: int = 6, *, same_row: bool = False) -> list[Tok]:
+def _values(toks: list[Tok], i: int, limit: int = 6) -> list[Tok]:
     """The cells after a label, up to the next label, head, title or level name."""
     out: list[Tok] = []
     for n, t in enumerate(toks[i + 1:i + 1 + limit], start=i + 1):
-        if t.label or t.title or t.head or t.levels or (same_row and t.row != toks[i].row):
+        if t.label or t.title or t.head or t.levels:
             break
         if _HEADING.match(simplified(t.text)) and _section_follows(toks, n):
             break  # the next project of a narrative
@@ -544,8 +537,6 @@ def _read_money(state: _State, i: int, f: str) -> int:
                 amount = _amount(state, text, line, unit)
                 if amount is not None and target not in cur.money:
                     cur.money[target] = amount
-                    if target in ("adjusted", "executed"):
-                        cur.self_evaluation = True
             state.covered.add(line)
         state.covered.add(label.line)
         return i + 1 + len(vals)
@@ -649,7 +640,7 @@ def _table_end(state: _State, j: int) -> int:
 
 
 def _rejoin(toks: list[Tok]) -> list[Tok]:
-    """Inside the table, labels found in a cell are words of its text (年度预算执行率): join the cell back."""
+    """Inside the table, labels found in a cell are words of its text (…预算执行率 as an indicator): join the cell back."""
     out: list[Tok] = []
     for t in toks:
         if out and t.piece == out[-1].piece and t.piece >= 0 and (t.label or out[-1].label) \
@@ -688,7 +679,7 @@ def _explode(body: list[Tok]) -> list[Tok]:
     """Cells of the table body with glued level labels (``产出指标(50分)数量指标…``) made cells of their own.
 
     A label is split off only where a name can follow it (not before ``%``, ``=`` or a digit:
-    ``服务对象满意度%`` is an indicator's name). A body flattened into one run ends at its notes
+    a level label followed by ``%`` is an indicator's name). A body flattened into one run ends at its notes
     (``……``, ``总分``, ``注:``).
     """
     out: list[Tok] = []
@@ -729,7 +720,7 @@ def _level_regex() -> re.Pattern[str]:
 def _next_level(text: str) -> int | None:
     """Offset of the first level label inside ``text`` that starts a new row, or ``None``.
 
-    Not where a value follows the label (``服务对象满意度%=99``: the label is the name).
+    Not where a value follows the label (a level label then ``%=90``: the label is the indicator's name).
     """
     k = simplified(text)
     if len(k) != len(text):
@@ -741,12 +732,10 @@ def _next_level(text: str) -> int | None:
     return None
 
 
-_VALUE_LIKE = re.compile(r"^(?:[>=<≥≤≧≦±]|\d|[较基本]?(?:及时|达标|有效|完成|合格|满意|健全|长期|长远|显著|明显|提升|提高|改善|否|是|无)$)")
-
-
 def _value_like(text: str) -> bool:
     plain = simplified(text)
-    return bool(_VALUE_LIKE.match(plain)) or len(plain) <= 6 and bool(re.search(r"\d", plain))
+    return bool(re.match(r"[>=<≥≤≧≦±\d]", plain)) or glued.is_value(plain) \
+        or len(plain) <= 6 and bool(re.search(r"\d", plain))
 
 
 def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[str], parallel: bool) -> None:
@@ -905,8 +894,6 @@ def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, 
             target_text = target_text + unit
     elif target_text is not None and values.get("nature") and not re.match(r"[=<>≥≤]", target_text):
         target_text = values["nature"] + target_text
-    if target_text is None and not values:
-        pass
     cur.indicators.append(Indicator(
         name=name, line=line, level1=l1, level2=l2,
         target=parse_target(target_text) if target_text else None,
@@ -1080,7 +1067,7 @@ _BASIS_CUE = re.compile(r"(?:根据|依据|按照|依照)")
 
 
 def _cited_as_basis(parts: list[tuple[int, str]]) -> list[Citation]:
-    """Citations a sentence introduces with 根据 / 依据 / 按照 (``根据鲁财科教(2024)67号文件``), as legal bases."""
+    """Citations a sentence introduces with 根据 / 依据 / 按照 (``根据某财教〔2024〕1号文件``), as legal bases."""
     out: list[Citation] = []
     for line, text in parts:
         t = simplified(text)
@@ -1094,14 +1081,4 @@ def _cited_as_basis(parts: list[tuple[int, str]]) -> list[Citation]:
 
 
 def _dates(text: str | None) -> date | None:
-    if not text:
-        return None
-    m = _DATE.search(text)
-    if not m:
-        return None
-    try:
-        if m.group(1):
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return date(int(m.group(6)), int(m.group(4)), int(m.group(5)))
-    except ValueError:
-        return None
+    return parse_date(text) if text else None

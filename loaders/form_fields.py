@@ -37,6 +37,7 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
 )
 _LABELS = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in FIELD_LABELS))
 _YEAR = re.compile(r"\((?P<year>\d{4})\s*年度\)")
+_US_DATE = re.compile(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})")
 _DATE = re.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?")
 MONEY_FIELDS = ("total", "annual", "fiscal", "appropriation", "carry_over", "other")
 # A district project of 10 billion yuan or more is not credible: such a number under a
@@ -75,8 +76,9 @@ def fiscal_year(text: str) -> int | None:
 
 
 def parse_date(text: str) -> date | None:
-    """``2023-01-01``, ``2023-1-1`` or ``2023年1月1日`` -> date; ``None`` when absent or impossible."""
-    m = _DATE.search(text)
+    """``2023-01-01``, ``2023-1-1``, ``2023年1月1日`` or, as spreadsheets export it, ``12/31/2023`` (month
+    first) -> date; ``None`` when absent or impossible."""
+    m = _DATE.search(text) or _US_DATE.search(text)
     if not m:
         return None
     try:

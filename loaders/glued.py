@@ -1,8 +1,8 @@
 """Cells glued together with no separator, split back by what each column can hold and what must add up.
 
-Some exports drop every separator: ``项目计划完成率100%100%1515`` is 三级指标
-项目计划完成率 | 年度指标值 100% | 实际完成值 100% | 分值 15 | 得分 15, and
-``145000000.00145000000.00145000000.0010100.0%10`` is 年初预算数 | 全年预算数 |
+Some exports drop every separator: ``培训完成率100%95%1212`` is 三级指标
+培训完成率 | 年度指标值 100% | 实际完成值 95% | 分值 12 | 得分 12, and
+``320000.00320000.00288000.001090.0%9`` is 年初预算数 | 全年预算数 |
 全年执行数 | 分值 | 执行率 | 得分. Every split that fits the columns' patterns is
 tried; the one that is most consistent wins (equal target and actual, equal
 weight and score, an 执行率 that is 执行数 / 预算数, no number written with a
@@ -30,21 +30,23 @@ _NUMBERS = {
     "rate": re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%|-"),
 }
 MAX_CANDIDATES = 5000
-# a name does not end in two measured values (开展活动1次2次): those are the target and actual
+# a name does not end in two measured values (举办培训1次2次): those are the target and actual
 _TWO_VALUES_AT_END = re.compile(r"\d+(?:\.\d+)?[^\d]{0,3}\d+(?:\.\d+)?[^\d]{0,3}$")
 MAX_LENGTH = 120  # longer text is prose or a whole flattened table, not one glued row
 
 
 @lru_cache(maxsize=1)
 def _qualitative() -> re.Pattern[str]:
-    words = sorted(qualitative_targets() | _EXTRA, key=len, reverse=True)
+    words = sorted(qualitative_targets(), key=len, reverse=True)
     return re.compile(r"(?:较|基本|比较|不|未|已|显著|明显|有效|持续|进一步|全面)?(?:"
                       + "|".join(re.escape(w) for w in words) + ")")
 
-
-# Qualitative values of self-evaluation columns (实际完成值) beside the target words of the seeds.
-_EXTRA = frozenset({"较及时", "基本达标", "较健全", "较好", "显著", "明显", "长期", "长远", "否", "无", "达成预期指标"})
 _VALUE = re.compile(rf"{_CMP}?{_NUM}{_UNIT}|{_DATE}")
+
+
+def is_value(text: str) -> bool:
+    """True when ``text`` as a whole reads as a target or actual value: ``≥95%``, ``12次``, ``2025年12月``, 较及时."""
+    return _fits("target", text)
 
 
 def _fits(kind: str, text: str) -> bool:
@@ -56,7 +58,7 @@ def _fits(kind: str, text: str) -> bool:
 
 
 def split_rows(text: str, columns: list[str]) -> list[tuple[str, dict[str, str]]]:
-    """Several rows glued one after another (``安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米…``).
+    """Several rows glued one after another (``设备采购完成率10≥95%≥95%10宣传册印制10≥500份…``).
 
     Each row is a name and the values of ``columns``; a new row starts where a
     name begins right after a value. Returns the rows of the most plausible
@@ -187,7 +189,7 @@ def _dec(text: str | None) -> Decimal | None:
 
 
 def money_splits(text: str, columns: list[str]) -> list[dict[str, str]]:
-    """Every split of a glued money row into ``columns`` (see ``split_money``), unranked."""
+    """Every split of a glued money row into ``columns`` (see ``best_money_split``), unranked."""
     kinds = ["amount" if c in ("initial", "adjusted", "executed", "previous", "current") else c for c in columns]
     out: list[dict[str, str]] = []
 
@@ -212,7 +214,7 @@ def money_splits(text: str, columns: list[str]) -> list[dict[str, str]]:
 
 
 def best_money_split(text: str, columns: list[str]) -> dict[str, str] | None:
-    """Split a glued money row (``40004000100%``) into the values of ``columns``.
+    """Split a glued money row (``25002500100%``) into the values of ``columns``.
 
     ``columns`` are the kinds of a money row in order: ``initial`` (年初预算数),
     ``adjusted`` (全年预算数), ``executed`` (全年执行数), ``weight`` (分值),
@@ -230,7 +232,7 @@ def best_money_split(text: str, columns: list[str]) -> dict[str, str] | None:
     if len(ranked) > 1:
         first, second = (_money_score(v) - 1.5 * (len(columns) - len(v)) for v in ranked[:2])
         if first - second < 0.5:
-            return None  # two readings fit as well as each other (9999919992.00%): not guessed
+            return None  # two readings fit as well as each other: not guessed
     return ranked[0]
 
 

@@ -141,7 +141,7 @@ def framework_category(text: str, level: int) -> str | None:
 
 
 def level_prefix(text: str) -> tuple[str, tuple[Level, ...]] | None:
-    """A level label glued at the start of ``text`` (``数量指标项目计划完成率…``): (label as written, levels)."""
+    """A level label glued at the start of ``text`` (``数量指标培训完成率…``): (label as written, levels)."""
     k, offsets = key_map(text)
     best: tuple[int, tuple[Level, ...]] | None = None
     for label, lv in levels().items():
@@ -154,6 +154,19 @@ def level_prefix(text: str) -> tuple[str, tuple[Level, ...]] | None:
     if m:
         end = offsets[best[0] + m.end()] if best[0] + m.end() < len(offsets) else len(text)
     return text[:end], best[1]
+
+
+@lru_cache(maxsize=1)
+def head_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Heads of ``indicator_heads.tsv`` to find glued in a header run: (distinctive, weak).
+
+    Distinctive heads (一级指标, 年度指标值, 偏差原因分析及改进措施 …: five characters or more, or ending in 指标)
+    cannot be a value and are split off anywhere; weak ones (分值, 得分, 单位 …) only right after another head.
+    """
+    heads = sorted(indicator_heads(), key=len, reverse=True)
+    distinctive = [h for h in heads if len(h) >= 5 or (h.endswith("指标") and len(h) == 4)]
+    weak = [h for h in heads if h not in distinctive]
+    return (re.compile("|".join(re.escape(h) for h in distinctive)), re.compile("|".join(re.escape(h) for h in weak)))
 
 
 def head_of(text: str) -> str | None:

@@ -52,16 +52,19 @@ def read_source(path: str | Path) -> Source:
     Raises: SourceError naming the file when it is missing, empty, binary
     (NUL bytes) or in neither encoding.
     """
-    p = Path(path)
+    return decode_source(str(path), read_bytes(path))
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a document file. Raises: SourceError naming the file when it is missing, a folder or unreadable."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise SourceError(str(path), "no such file") from None
     except IsADirectoryError:
         raise SourceError(str(path), "is a directory, not a document file") from None
     except OSError as exc:
         raise SourceError(str(path), f"cannot be read ({exc.strerror})") from None
-    return decode_source(str(path), data)
 
 
 def decode_source(path: str, data: bytes) -> Source:

@@ -25,7 +25,7 @@ from pathlib import Path
 from loaders.errors import SourceError
 from loaders.grid import Grid, from_source
 from loaders.readers._common import Limits
-from loaders.text import decode_source
+from loaders.text import decode_source, read_bytes
 
 __all__ = ["SUFFIXES", "Limits", "grid_from_bytes", "read_grid", "sniff"]
 
@@ -92,16 +92,7 @@ def read_grid(path: str | Path, limits: Limits | None = None) -> Grid:
     empty, encrypted, corrupt, of an unsupported kind, or needs a program that
     is not installed (LibreOffice for .doc/.wps, Tesseract for scans).
     """
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise SourceError(str(path), "is a directory, not a document file") from None
-    except OSError as exc:
-        raise SourceError(str(path), f"cannot be read ({exc.strerror})") from None
-    return grid_from_bytes(str(path), data, limits)
+    return grid_from_bytes(str(path), read_bytes(path), limits)
 
 
 def grid_from_bytes(path: str, data: bytes, limits: Limits | None = None) -> Grid:

@@ -79,7 +79,7 @@ def test_sigterm_stops_the_build_as_ctrl_c_does(corpus: Path, tmp_path: Path) ->
     build = start_build(corpus, tmp_path)
     workers = wait_for_children(build)
     build.send_signal(signal.SIGTERM)
-    _, stderr = build.communicate(timeout=30)
+    _, stderr = build.communicate(timeout=90)  # the whole suite loads both cores; a hang still fails
     assert build.returncode == 130
     assert f"error: build interrupted; every file in {tmp_path} is either whole or untouched" in stderr.decode()
     assert "Traceback" not in stderr.decode()

@@ -342,16 +342,6 @@ needs_tesseract = pytest.mark.skipif(
 needs_font = pytest.mark.skipif(of.cjk_font() is None, reason="no CJK font to draw the scan (fonts-wqy-microhei)")
 
 
-def character_error_rate(reference: str, hypothesis: str) -> float:
-    """Levenshtein distance over characters / reference length (whitespace removed from both)."""
-    ref, hyp = "".join(reference.split()), "".join(hypothesis.split())
-    previous = list(range(len(hyp) + 1))
-    for i, a in enumerate(ref, start=1):
-        current = [i]
-        for j, b in enumerate(hyp, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1] / len(ref)
 
 
 @needs_tesseract
@@ -362,7 +352,7 @@ def test_scanned_png(tmp_path: Path) -> None:
     grid = read_grid(_write(tmp_path, "scan.png", out.getvalue()))
     assert grid.format == "ocr"
     text = "".join(grid.source().lines)
-    assert character_error_rate(of.scan_text(of.DECLARATION), text) < 0.1
+    assert of.character_error_rate(of.scan_text(of.DECLARATION), text) < 0.1
     row = next(r for r in grid.rows if r.cells[0].text == "立项依据")
     assert [c.text for c in row.cells] == ["立项依据", "《中华人民共和国人口与计划生育法》"]
     assert all(message.startswith("OCR line ") for _, message in grid.findings)
@@ -376,7 +366,7 @@ def test_scanned_pdf_page(tmp_path: Path) -> None:
     grid = read_grid(_write(tmp_path, "scan.pdf", out.getvalue()))
     assert grid.format == "ocr"
     assert {c.origin.page for r in grid.rows for c in r.cells} == {1}
-    assert character_error_rate(of.scan_text(of.DECLARATION), "".join(grid.source().lines)) < 0.1
+    assert of.character_error_rate(of.scan_text(of.DECLARATION), "".join(grid.source().lines)) < 0.1
     assert all(message.startswith("p. 1: OCR line ") for _, message in grid.findings)
 
 
