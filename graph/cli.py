@@ -14,7 +14,7 @@ import signal
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rdflib import Literal
@@ -23,16 +23,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph import analysis, pipeline, queries, store
 from graph import audit as audit_module
-from graph import evolution as lineage_view
-from graph import push as push_module
-from graph import server as server_module
+from graph import pipeline
 from graph import validate as shacl
+from graph.lazy import lazy
 from graph.limits import FileLimits
 from graph.printable import printable
 from loaders import Document, coverage, load_many
 from loaders.errors import PolicyKGError
+
+if TYPE_CHECKING:  # loaded on first use: only some commands need networkx, the SPARQL store or the server
+    from graph import analysis, queries, store
+    from graph import evolution as lineage_view
+    from graph import push as push_module
+    from graph import server as server_module
+else:
+    analysis, queries, store = lazy("graph.analysis"), lazy("graph.queries"), lazy("graph.store")
+    lineage_view, push_module, server_module = lazy("graph.evolution"), lazy("graph.push"), lazy("graph.server")
 
 app = typer.Typer(help="Chinese budget performance documents -> an RDF knowledge graph of projects, "
                        "policies, money, organizations and indicators.", no_args_is_help=True,
