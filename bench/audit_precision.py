@@ -6,11 +6,11 @@ audits the whole corpus (``graph.audit.audit``, lineage included) and reports:
 
 - recall per rule: injected documents where a finding of the injected rule
   names that document (its projects or evidence);
-- false alarms: documents with nothing injected that get a finding of a rule
-  within one document; the rules across years are counted apart, since the
-  generator draws each year's targets and sub-project shares afresh (a target
-  lowered while the money grew is then what the documents say, not a slip of
-  the audit).
+- false alarms: documents with nothing injected that get a finding of any
+  rule — within one document, or across years when none of the documents the
+  finding names was injected. The corpus is generated ``steady`` (programmes
+  keep their targets and sub-project shares from year to year; their money
+  drifts 80–125 %), so a consistent corpus should give no finding at all.
 
 Command line::
 
@@ -38,7 +38,7 @@ def _files(finding: AuditFinding) -> set[str]:
 def measure(n: int, inject: float, seed: int, folder: Path) -> dict[str, object]:
     """Generate, audit and count; returns the figures (see the module docstring)."""
     started = time.perf_counter()
-    manifest = generate(n, folder, seed, inject)
+    manifest = generate(n, folder, seed, inject, steady=True)
     documents, errors = load_many(sorted((folder / "documents").glob("*.txt")))
     findings = audit(documents)
     seconds = time.perf_counter() - started
@@ -50,10 +50,11 @@ def measure(n: int, inject: float, seed: int, folder: Path) -> dict[str, object]
     clean = [m.file for m in manifest if not m.injected]
     within = {r for r, rule in RULES.items() if rule.scope != "corpus"}
     alarms: dict[str, set[str]] = {}
-    years: dict[str, set[str]] = {}
     for f in findings:
+        if f.rule not in within and _files(f) & set(injected):
+            continue  # across years, a finding naming an injected document is that injection's
         for file in _files(f) & set(clean):
-            (alarms if f.rule in within else years).setdefault(f.rule, set()).add(file)
+            alarms.setdefault(f.rule, set()).add(file)
     alarmed = set().union(*alarms.values()) if alarms else set()
     return {
         "documents": n, "read": len(documents), "unreadable": len(errors), "injected": len(injected),
@@ -61,7 +62,6 @@ def measure(n: int, inject: float, seed: int, folder: Path) -> dict[str, object]
         "recall": {r: (sum(v), len(v)) for r, v in sorted(by_rule.items())},
         "clean": len(clean), "false_alarm_documents": len(alarmed),
         "false_alarms": {r: len(v) for r, v in sorted(alarms.items())},
-        "across_years_on_clean": {r: len(v) for r, v in sorted(years.items())},
         "findings": dict(Counter(f.rule for f in findings)), "seconds": round(seconds, 1),
     }
 
@@ -79,7 +79,7 @@ def markdown(figures: dict[str, object]) -> str:
         f"generate + read + audit in {figures['seconds']} s.",
         "",
         f"- recall on injected contradictions: **{found}/{injected} = {100 * found / max(1, injected):.1f} %**",
-        f"- false alarms (documents without an injection that get a finding of a rule within one document): "
+        f"- false alarms (documents without an injection that get a finding, within one document or across years): "
         f"**{alarmed}/{clean} = {100 * alarmed / max(1, clean):.1f} %**",
         "",
         "| rule | found / injected | false alarms (documents) |",
@@ -90,7 +90,6 @@ def markdown(figures: dict[str, object]) -> str:
     for rule in sorted(set(recall) | set(alarms)):
         hit, total = recall.get(rule, (0, 0))
         lines.append(f"| `{rule}` | {hit}/{total} | {alarms.get(rule, 0)} |")
-    lines += ["", f"Rules across years on documents without an injection (documents): {figures['across_years_on_clean']}"]
     return "\n".join(lines)
 
 

@@ -122,6 +122,11 @@ class Programme:
     indicators: list[int]
     division: str
     unit: str | None  # budget unit (预算单位) when the department reports for several
+    steady: bool = False  # keeps its indicator targets and sub-project shares from year to year
+
+    def draws(self, rng: random.Random, what: str) -> random.Random:
+        """The generator of a year's draws of ``what``: the corpus's own, or the programme's fixed one when steady."""
+        return random.Random(f"{self.name}:{self.theme}:{what}") if self.steady else rng
 
     def name_in(self, year: int) -> str:
         if self.renamed and year >= self.renamed[0]:
@@ -287,6 +292,7 @@ def _citing(policies: list[Policy], rng: random.Random, *, legal_basis: bool) ->
 
 def _indicator_rows(programme: Programme, rng: random.Random) -> list[tuple[str, str, str, str]]:
     rows = []
+    rng = programme.draws(rng, "targets")
     for k in programme.indicators:
         level1, level2, name, target = INDICATORS[k]
         rows.append((level1, level2, name, target.format(n=rng.randint(1, 40), d=rng.randint(1, 9))))
@@ -315,7 +321,8 @@ def _project_text(programme: Programme, year: int, department: str, rng: random.
     annual_wan = (programme.base_wan * drift).quantize(Decimal("0.1"))
     children: list[tuple[str, Decimal, str]] = []
     if programme.subprojects:
-        parts = [Decimal(rng.randint(2, 9)) for _ in programme.subprojects]
+        shares = programme.draws(rng, "shares")
+        parts = [Decimal(shares.randint(2, 9)) for _ in programme.subprojects]
         scale = annual_wan / sum(parts)
         amounts = [(p * scale).quantize(Decimal("0.1")) for p in parts[:-1]]
         amounts.append(annual_wan - sum(amounts, Decimal(0)))
@@ -541,8 +548,12 @@ def _layout(rng: random.Random, kind: str) -> str:
     return DECLARATION_LAYOUTS[0][0]
 
 
-def plan(n: int, seed: int = 0, inject: float = 0.0) -> list[tuple[str, ExpectedDocument]]:
+def plan(n: int, seed: int = 0, inject: float = 0.0, steady: bool = False) -> list[tuple[str, ExpectedDocument]]:
     """The ``n`` documents of the corpus: (file text, what it states), in file order.
+
+    ``steady``: each programme keeps its indicator targets and its sub-projects' shares from year to year
+    (its money still drifts 80–125 %), so the corpus holds no contradiction across years; without it
+    each year's targets and shares are drawn afresh.
 
     ``inject``: the fraction of documents (drawn from a generator of their own, so the others are
     unchanged) into which ``bench.inject`` writes one known contradiction, recorded in ``injected``.
@@ -563,6 +574,8 @@ def plan(n: int, seed: int = 0, inject: float = 0.0) -> list[tuple[str, Expected
                 _programmes(rng, themes, shared, local[district], units or [None]),  # type: ignore[arg-type]
                 units,
             )
+            for programme in programmes[(district, dept)][0]:
+                programme.steady = steady
         pool, units = programmes[(district, dept)]
         active = [p for p in pool if p.first_year <= year] or pool[:1]
         if units:
@@ -595,7 +608,8 @@ def plan(n: int, seed: int = 0, inject: float = 0.0) -> list[tuple[str, Expected
     return documents
 
 
-def generate(n: int, out_dir: str | Path, seed: int = 0, inject: float = 0.0) -> list[ExpectedDocument]:
+def generate(n: int, out_dir: str | Path, seed: int = 0, inject: float = 0.0,
+             steady: bool = False) -> list[ExpectedDocument]:
     """Write ``n`` documents into ``out_dir`` (emptied first) and ``manifest.json`` beside them.
 
     ``inject`` > 0 writes a known contradiction into that fraction of the documents (``plan``); each
@@ -610,7 +624,7 @@ def generate(n: int, out_dir: str | Path, seed: int = 0, inject: float = 0.0) ->
     docs_dir = out / "documents"
     docs_dir.mkdir(parents=True)
     manifest = []
-    for text, expected in plan(n, seed, inject):
+    for text, expected in plan(n, seed, inject, steady):
         (docs_dir / expected.file).write_bytes(text.encode("utf-8"))
         manifest.append(expected)
     (out / "manifest.json").write_text(
@@ -626,8 +640,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--inject", type=float, default=0.0,
                         help="fraction of documents given one known contradiction (recorded in the manifest)")
+    parser.add_argument("--steady", action="store_true",
+                        help="programmes keep their targets and sub-project shares from year to year")
     args = parser.parse_args(argv)
-    manifest = generate(args.n, args.out, args.seed, args.inject)
+    manifest = generate(args.n, args.out, args.seed, args.inject, args.steady)
     print(f"wrote {len(manifest)} documents to {args.out / 'documents'}")
 
 

@@ -116,6 +116,13 @@ def scores_total(text: str, ctx: Context) -> tuple[str, str] | None:
     return text[:m.start(2)] + str(score) + text[m.end(2):], f"one 得分 lowered to {score}; 总分 still 100"
 
 
+def header_text(text: str, ctx: Context) -> tuple[str, str] | None:
+    m = re.search(r"\t([^\t\n]+)\t\d+\t\d+\t无\n", text) if ctx.layout == "self-evaluation-tsv" else None
+    if m is None:
+        return None
+    return text[:m.start(1)] + "实际完成值 " + text[m.start(1):], f"header text 实际完成值 in the cell of {m.group(1)}"
+
+
 def money_without_currency(text: str, ctx: Context) -> tuple[str, str] | None:
     m = re.search(r"(单场活动成本|单个课题成本) (≤\d+\.00)\(元/(场|个)\)", text)
     if m is None:
@@ -334,6 +341,7 @@ MUTATIONS: dict[str, Mutation] = {
     "arithmetic.execution-rate": execution_rate,
     "arithmetic.scores-total": scores_total,
     "arithmetic.document-total": document_total,
+    "cells.header-text": header_text,
     "counts.projects": project_count,
     "counts.subprojects": subproject_count,
     "units.money-without-currency": money_without_currency,

@@ -33,3 +33,23 @@ def test_the_audit_finds_what_was_injected(tmp_path: Path) -> None:
     figures = measure(40, 0.6, 1, tmp_path / "corpus")
     assert figures["found"] == figures["injected"]
     assert figures["false_alarm_documents"] == 0
+
+
+def test_a_consistent_corpus_gives_no_finding(tmp_path: Path) -> None:
+    """Programmes that keep their targets and shares from year to year contradict nothing, across years too."""
+    figures = measure(60, 0.0, 1, tmp_path / "corpus")
+    assert figures["clean"] == 60 and figures["findings"] == {}
+
+
+def test_steady_programmes_keep_their_targets() -> None:
+    def targets(steady: bool) -> dict[tuple[str, str, str], set[str]]:
+        seen: dict[tuple[str, str, str], set[str]] = {}
+        for _text, doc in plan(120, seed=2, steady=steady):
+            for project in doc.projects:
+                for name, target in project.indicators:
+                    seen.setdefault((doc.department, project.name, name), set()).add(target)
+        return seen
+
+    steady, fresh = targets(True), targets(False)
+    assert all(len(v) == 1 for v in steady.values())
+    assert any(len(v) > 1 for v in fresh.values())  # without it, each year draws afresh
