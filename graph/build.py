@@ -20,12 +20,12 @@ from graph import derived
 from graph.audit import add_audit
 from graph.iris import DERIVED_GRAPH, org_iri, place_iri, policy_iri, project_iri, source_iri
 from graph.lineage import compute_lineage
-from graph.link import PolicyIndex, PolicyNode, link_policies
+from graph.link import PolicyIndex, PolicyNode, key_hash, link_policies
 from graph.orgs import OrgIndex, canonical_org, index_organizations, unit_of
 from graph.places import find_place
 from loaders.citations import docnumber_prefixes
 from loaders.grid import Origin
-from loaders.labels import framework_category
+from loaders.labels import framework_category, simplified
 from loaders.records import Amount, BudgetLine, Citation, Document, Funds, Indicator, Mention, Project, Target
 from ontology import ID, ORG, PKG, concept
 
@@ -225,15 +225,9 @@ def _add_indicator(graph: Graph, project: URIRef, src: URIRef, n: int, indicator
     graph.add((node, RDF.type, PKG.Indicator))
     graph.add((node, RDFS.label, Literal(indicator.name, lang="zh")))
     _provenance(graph, node, src, indicator.line)
-    for level, prop, text_prop, label in ((1, PKG.level1, PKG.level1Text, indicator.level1),
-                                          (2, PKG.level2, PKG.level2Text, indicator.level2)):
-        if not label:
-            continue
-        iri = concept(label) or concept(framework_category(label, level) or "")
-        if iri is not None:
-            graph.add((node, prop, iri))
-        if concept(label) is None:  # a template's own wording (产出指标(50分), 项目完成指标, 数量值) is kept as written
-            graph.add((node, text_prop, Literal(label, lang="zh")))
+    for level, prop, label in ((1, PKG.level1, indicator.level1), (2, PKG.level2, indicator.level2)):
+        if label:
+            graph.add((node, prop, _printed_level(graph, level, label)))
     _target(graph, node, indicator.target, PKG.targetText, PKG.targetValue, with_comparator=True)
     _target(graph, node, indicator.actual, PKG.actualText, PKG.actualValue, with_comparator=False)
     for prop, number in ((PKG.weight, indicator.weight), (PKG.score, indicator.score)):
@@ -241,6 +235,26 @@ def _add_indicator(graph: Graph, project: URIRef, src: URIRef, n: int, indicator
             graph.add((node, prop, _decimal(number)))
     if indicator.deviation_note:
         graph.add((node, PKG.deviationNote, Literal(indicator.deviation_note, lang="zh")))
+
+
+def _printed_level(graph: Graph, level: int, label: str) -> URIRef:
+    """The concept of a 一级/二级指标 label as the form prints it (``产出指标(50分)``, ``数量值``, ``產出指標``).
+
+    One concept per level and written label (whitespace removed), in pkg:PrintedLevels, with that label as
+    its only skos:prefLabel (a simplified skos:altLabel when it is written in traditional characters) and
+    skos:exactMatch to the pkg:IndicatorFramework category it stands for, when the label table knows it.
+    """
+    written = "".join(label.split())
+    iri = ID[f"level/{level}-{key_hash(written)}"]
+    graph.add((iri, RDF.type, SKOS.Concept))
+    graph.add((iri, SKOS.inScheme, PKG.PrintedLevels))
+    graph.add((iri, SKOS.prefLabel, Literal(written, lang="zh")))
+    if simplified(written) != written:
+        graph.add((iri, SKOS.altLabel, Literal(simplified(written), lang="zh")))
+    category = concept(written) or concept(framework_category(written, level) or "")
+    if category is not None:
+        graph.add((iri, SKOS.exactMatch, category))
+    return iri
 
 
 def _target(graph: Graph, node: URIRef, target: Target | None, text_prop: URIRef, value_prop: URIRef,

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from ontology import INDICATOR_CONCEPTS, ORG, PKG
+from ontology import ORG, PKG
 
 KIND_OF_CLASS = {
     PKG.Project: "project",
@@ -42,7 +42,6 @@ MONEY_FACTS = MONEY_BASIS + (
     (PKG.otherFunds, "other funds 其他资金"),
     (PKG.executedAmount, "executed 全年执行数"),
 )
-_CONCEPT_LABEL = {slug: label for label, slug in INDICATOR_CONCEPTS.items()}
 LIST_LIMIT = 5  # items of a list shown in a description before "… and N more"
 
 
@@ -283,7 +282,7 @@ def _place_facts(graph: Graph, place: Node) -> list[str]:
 
 
 def _indicator_facts(graph: Graph, ind: Node) -> list[str]:
-    levels = [_CONCEPT_LABEL.get(str(c).rsplit("/", 1)[-1], str(c))
+    levels = [str(graph.value(c, SKOS.prefLabel) or c)  # type: ignore[arg-type]
               for c in (graph.value(ind, PKG.level1), graph.value(ind, PKG.level2)) if c is not None]  # type: ignore[arg-type]
     facts = [label_of(graph, ind), "indicator 指标" + (f" · {' / '.join(levels)}" if levels else "")]
     for prop, name in ((PKG.targetText, "target 指标值"), (PKG.actualText, "actual 实际完成值"),

@@ -40,6 +40,7 @@ class PKG(DefinedNamespace):
     Citation: URIRef  # one mention of a policy document in a project's text
     Finding: URIRef  # something a document says that was not understood or does not add up
     IndicatorFramework: URIRef  # the SKOS concept scheme of 一级/二级指标
+    PrintedLevels: URIRef  # 一级/二级指标 as the forms print them, skos:exactMatch the framework
 
     # project
     fiscalYear: URIRef
@@ -93,8 +94,6 @@ class PKG(DefinedNamespace):
     hasIndicator: URIRef
     level1: URIRef
     level2: URIRef
-    level1Text: URIRef
-    level2Text: URIRef
     targetText: URIRef
     comparator: URIRef
     targetValue: URIRef

@@ -99,7 +99,7 @@ def test_target_against_actual_with_scores(any_store: Store) -> None:
     # 003 line 63: 邀请一定数量主流媒体	=50家	>50家	5	5	无
     rows = answer(any_store, "target-vs-actual", project="宣传与推广")
     media = [r for r in rows if r["indicator"] == "邀请一定数量主流媒体"]
-    assert media == [{"year": "2022", "project": "宣传与推广", "level1": "output", "indicator": "邀请一定数量主流媒体",
+    assert media == [{"year": "2022", "project": "宣传与推广", "level1": "产出指标", "indicator": "邀请一定数量主流媒体",
                       "target": "=50家", "actual": ">50家", "weight": "5", "score": "5", "lost": "0",
                       "deviationNote": "无"}]
     assert sum(Decimal(r["weight"]) for r in rows) == 90  # 003: 90 of the 100 points are indicators, 10 are money

@@ -4,7 +4,7 @@ broken on purpose; expected names, files and lines are read from the documents."
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from graph.build import build_dataset
@@ -86,7 +86,12 @@ def broken(seed_graph: Graph) -> tuple[Graph, dict[str, URIRef]]:
     graph.add((link, PKG.evidence, Literal("test")))
     indicator = sorted(graph.objects(nodes["publicity2025"], PKG.hasIndicator))[0]
     nodes["indicator"] = indicator  # type: ignore[assignment]
-    graph.set((indicator, PKG.level1, concept("数量指标")))  # a level 2 concept as level 1
+    printed = ID["level/test"]  # a level 1 label as printed that stands for a level 2 category
+    graph.add((printed, RDF.type, SKOS.Concept))
+    graph.add((printed, SKOS.inScheme, PKG.PrintedLevels))
+    graph.add((printed, SKOS.prefLabel, Literal("数量指标", lang="zh")))
+    graph.add((printed, SKOS.exactMatch, concept("数量指标")))
+    graph.set((indicator, PKG.level1, printed))
     return graph, nodes
 
 
@@ -117,9 +122,10 @@ def test_broken_graph_fails_with_the_expected_message(broken_report: ValidationR
 def test_broken_indicator_level(broken: tuple[Graph, dict[str, URIRef]], broken_report: ValidationReport) -> None:
     indicator = str(broken[1]["indicator"])
     found = {(v.path, v.component, v.message) for v in broken_report.errors if v.focus == indicator}
-    assert ("pkg:level1", "Node", "the level 1 category (pkg:level1) is one of the four top concepts of "
-            "pkg:IndicatorFramework (output, outcome, satisfaction, cost)") in found
-    assert any(component == "Or" and "skos:broader of pkg:level2" in message for _p, component, message in found)
+    assert ("pkg:level1/skos:exactMatch", "Node", "the level 1 category (pkg:level1) maps by skos:exactMatch to one of "
+            "the four top concepts of pkg:IndicatorFramework (output, outcome, satisfaction, cost)") in found
+    assert any(component == "SPARQL" and path == "pkg:level2" and "skos:broader of the skos:exactMatch of pkg:level2" in message
+               for path, component, message in found)
     assert all(v.file == "002_5ed4d149ac1e0066.txt" and v.kind == "performance indicator" for v in broken_report.errors if v.focus == indicator)
 
 
