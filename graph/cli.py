@@ -206,7 +206,7 @@ def _summary(report: pipeline.BuildReport) -> RichTable:
             if doc.reason:
                 read_as = read_as + Text("\n") + safe(doc.reason)
             table.add_row(safe(doc.file_name), read_as, str(len(doc.projects)), f"{cov.understood}/{cov.text_lines}",
-                          str(len(cov.unexplained)), str(len(cov.problems)))
+                          str(cov.text_lines - cov.understood), str(len(cov.problems)))
         return table
     for column in ("layout", "documents", "projects", "lines understood", "findings"):
         table.add_column(column)

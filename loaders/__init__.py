@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders import form
+from loaders.coverage import honest as honest_coverage
 from loaders.errors import LayoutError, PolicyKGError, SourceError
 from loaders.grid import Grid, from_source
 from loaders.readers import SUFFIXES as READER_SUFFIXES
@@ -44,12 +45,16 @@ class LoadError:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """How much of a document became facts, and what could not be explained."""
+    """How much of a document became facts, and what could not be explained.
+
+    A line is understood when the fact it carries reached a record, or it is the form's structure
+    (``loaders.coverage``); the lines any layout read but no record holds are not.
+    """
 
     file_name: str
     text_lines: int  # lines holding any text
-    understood: int  # of those, lines that became facts or structure
-    unexplained: tuple[Finding, ...]  # one finding per line not understood, with its text
+    understood: int  # of those, lines whose fact reached a record, or that are structure (titles, labels, heads)
+    unexplained: tuple[Finding, ...]  # per line, or run of lines, not understood, with its text
     problems: tuple[Finding, ...]  # the document contradicts itself, or a part is missing
 
     @property
@@ -58,7 +63,7 @@ class Coverage:
 
 
 def coverage(document: Document) -> Coverage:
-    """The coverage of one loaded document (1-based lines in the findings)."""
+    """The coverage of one loaded document (1-based lines in the findings), from its honest ``covered_lines``."""
     return Coverage(
         file_name=document.file_name,
         text_lines=len(document.text_lines),
@@ -107,7 +112,7 @@ def load_grid(grid: Grid) -> Document:
         extra = tuple(Finding("unexplained" if "confidence" in message else "missing", line, message)
                       for line, message in grid.findings)
         document = replace(document, findings=document.findings + extra)
-    return document
+    return honest_coverage(document, grid.source().lines)  # the lines whose facts reached a record
 
 
 def load_source(source: Source) -> Document:

@@ -152,7 +152,7 @@ class Project:
 class Finding:
     """Something in a document that was not understood or does not add up.
 
-    ``kind`` is ``unexplained`` (a line no rule turned into a fact),
+    ``kind`` is ``unexplained`` (a line, or run of lines, whose content no record holds),
     ``inconsistent`` (the document contradicts itself; recorded, not corrected)
     or ``missing`` (a part the form should have but does not).
     """
@@ -181,7 +181,7 @@ class Document:
     declared_unit_count: int | None = None  # N 个预算单位
     projects: tuple[Project, ...] = ()
     findings: tuple[Finding, ...] = ()
-    covered_lines: frozenset[int] = frozenset()  # 1-based lines that became facts
+    covered_lines: frozenset[int] = frozenset()  # 1-based lines whose fact reached a record, or structure
     text_lines: frozenset[int] = frozenset()  # 1-based lines holding any text
     format: str = "text"  # the reader that read the file: text, pdf, docx, xlsx, xls, html, ocr
     # For files other than text: the origin (page, sheet!cell, table/row/column) of each
