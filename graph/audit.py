@@ -56,7 +56,7 @@ _LOADER_ZH = {
     "arithmetic.subprojects-sum": "二级项目金额之和与上级项目的年度资金申请总额不符",
     "arithmetic.budget-lines": "年度预算安排写明的金额与标题中的金额不符",
     "units.wan-header": "金额栏标为（万元），所填数字只有按元计才合理；已按元读取",
-    "cells.header-text": "实际完成值单元格中混入了表头文字；已取其最后一词",
+    "cells.header-text": "实际完成值单元格中混入了表头文字，表头文字未作为取值读取",
     "counts.subprojects": "声明的二级项目个数与找到的不符",
     "counts.projects": "绩效目标设置情况声明的项目个数与找到的不符",
     "arithmetic.document-total": "绩效目标设置情况声明的预算资金与各项目之和不符",

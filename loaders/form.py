@@ -18,7 +18,7 @@ Provenance: every record carries the 1-based line of the grid's text rendering
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -276,6 +276,7 @@ class _Builder:
     line: int = 0
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
     money: dict[str, Amount] = field(default_factory=dict)
+    money_figures: dict[str, Decimal] = field(default_factory=dict)  # 执行率 (a fraction), 分值, 得分 of 年度资金总额
     prose: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     unit: str | None = None
@@ -537,6 +538,10 @@ def _read_money(state: _State, i: int, f: str) -> int:
                 amount = _amount(state, text, line, unit)
                 if amount is not None and target not in cur.money:
                     cur.money[target] = amount
+            elif column in ("rate", "weight", "score") and f == "annual":
+                number = _share(text, column == "rate")
+                if number is not None:
+                    cur.money_figures.setdefault(column, number)
             state.covered.add(line)
         state.covered.add(label.line)
         return i + 1 + len(vals)
@@ -549,6 +554,15 @@ def _read_money(state: _State, i: int, f: str) -> int:
             state.covered.add(v.line)
         return i + 1 + vals.index(v) + 1
     return i + 1
+
+
+def _share(text: str, percent: bool) -> Decimal | None:
+    """A 执行率 cell as a fraction (``97%`` -> 0.97, ``100%`` -> 1), or a 分值 / 得分 cell as a number."""
+    plain = "".join(simplified(text).split())
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(%?)", plain)
+    if m is None or (percent and not m.group(2)) or (not percent and m.group(2)):
+        return None
+    return Decimal(m.group(1)) / 100 if percent else Decimal(m.group(1))
 
 
 def _same_row(numeric: list[Tok], label: Tok) -> list[Tok]:
@@ -619,8 +633,10 @@ def _read_indicators(state: _State, i: int) -> int:
         body = body[:stop]
     if "self-evaluation" in state.kinds and "actual" not in value_cols:
         value_cols = ["target", "actual", "weight", "score"] + [c for c in value_cols if c not in ("target",)]
+    first = len(state.current.indicators)
     _read_body(state, state.current, body, value_cols, parallel)
     cur = state.current
+    _carry_up(cur.indicators, first)
     if end == len(toks) and cur.indicators and cur.indicators[-1].target is None and cur.indicators[-1].actual is None:
         cut = cur.indicators.pop()  # the text ends inside this row: keep complete rows only
         state.findings.append(Finding("missing", cut.line, "the form is cut off inside this indicator row; "
@@ -767,6 +783,15 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             _, _, l1, l2 = _peel_levels(run, l1, l2)
             k += len(run)
             continue
+        if c.head:  # table header text inside the rows (a header row glued into a cell by the export)
+            run = [c]
+            while k + len(run) < len(cells) and cells[k + len(run)].head:
+                run.append(cells[k + len(run)])
+            state.findings.append(Finding("inconsistent", c.line, f"{state.path}:{c.line}: 实际完成值 cell holds "
+                                          "table header text; the header words are not read as values",
+                                          " ".join(t.text for t in run)))
+            k += len(run)
+            continue
         name = c
         k += 1
         if parallel:
@@ -788,7 +813,7 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             if k >= len(cells):
                 break
             v = cells[k]
-            if v.levels or (row_mode and v.row != name.row):
+            if v.levels or v.head or (row_mode and v.row != name.row):
                 break
             if col in ("weight", "score") and not re.fullmatch(r"\d+(?:\.\d+)?", v.text):
                 continue
@@ -876,6 +901,23 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
         else:
             new_l1, new_l2 = text, None
     return [t for t, _ in found], rest, new_l1, new_l2
+
+
+_MERGED_ROWS_ABOVE = 8  # rows a merged cell's label is written below its first row, at most (half a large group)
+
+
+def _carry_up(indicators: list[Indicator], first: int) -> None:
+    """Rows at the top of a table with no level cells take the first levels printed below them.
+
+    An export writes a merged 一级/二级 cell's label on one of its rows (often the middle one), so the rows
+    above it come out with empty level cells though the merged cell spans them.
+    """
+    labelled = next((n for n in range(first, len(indicators)) if indicators[n].level1 or indicators[n].level2), None)
+    if labelled is None or labelled - first > _MERGED_ROWS_ABOVE:
+        return  # labels far down the table head their own rows, not the ones at its top
+    top = indicators[labelled]
+    for n in range(first, labelled):
+        indicators[n] = replace(indicators[n], level1=top.level1, level2=top.level2)
 
 
 def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, l1: str | None, l2: str | None) -> None:
@@ -1027,7 +1069,8 @@ def _project(state: _State, b: _Builder, year: int | None) -> Project:
     funds = Funds(total=money.get("total"), annual=money.get("annual"), fiscal=money.get("fiscal"),
                   appropriation=money.get("appropriation"), carry_over=money.get("carry_over"),
                   other=money.get("other"), initial=money.get("initial"), adjusted=money.get("adjusted"),
-                  executed=money.get("executed"))
+                  executed=money.get("executed"), execution_rate=b.money_figures.get("rate"),
+                  weight=b.money_figures.get("weight"), score=b.money_figures.get("score"))
     return Project(
         name=b.name or "", line=b.line, fiscal_year=year, department=_clean_org(department),
         implementing_unit=_clean_org(unit), budget_unit=f.get("budget_unit"), division=f.get("division"),

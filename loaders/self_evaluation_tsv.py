@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from loaders.amounts import to_yuan
 from loaders.cells import Row, noisy_amount, split_row, squash_cell
 from loaders.citations import find_citations, join_lines
 from loaders.declaration import Preamble, document, report_unexplained
 from loaders.indicator_cells import parse_indicator_cells
+from loaders.labels import money_unit
 from loaders.mentions import find_mentions
 from loaders.records import Amount, Citation, Document, Finding, Funds, Project
 from loaders.text import Source, clean, is_page_number
@@ -105,6 +107,10 @@ def _read_form(block: list[Row], path: str, findings: list[Finding]) -> tuple[Pr
             used.add(row.line)
         elif "年初预算数" in joined:
             columns = {i: _COLUMNS[squash_cell(c)] for i, c in enumerate(cells) if squash_cell(c) in _COLUMNS}
+            fields["unit"] = (money_unit(joined) or fields.get("unit", ("元", 0))[0], row.line)
+            used.add(row.line)
+        elif money_unit(joined) and not money:  # 单位：万元 above the money rows
+            fields["unit"] = (money_unit(joined) or "元", row.line)
             used.add(row.line)
         elif any(squash_cell(c) in _FUND_ROWS for c in cells[:3]):
             label = next(_FUND_ROWS[squash_cell(c)] for c in cells[:3] if squash_cell(c) in _FUND_ROWS)
@@ -135,7 +141,7 @@ def _read_form(block: list[Row], path: str, findings: list[Finding]) -> tuple[Pr
         fiscal_year=year,
         department=fields.get("department", (None, 0))[0],
         implementing_unit=fields.get("implementing_unit", (None, 0))[0],
-        funds=_funds(money, path, findings),
+        funds=_scaled(_funds(money, path, findings), fields.get("unit", ("元", 0))[0]),
         annual_goal="".join(t for _, t in goal_lines) or None,
         achieved="".join(t for _, t in achieved_lines) or None,
         citations=tuple(citations),
@@ -154,6 +160,19 @@ def _pairs(cells: list[str], fields: dict[str, tuple[str, int]], line: int) -> N
         if key:
             value = next((c for c in cells[i + 1:] if c and squash_cell(c) not in names), "")
             fields[key] = (clean(value), line)
+
+
+def _scaled(funds: Funds, unit: str) -> Funds:
+    """``funds`` read as numbers, in yuan: multiplied by 10,000 when the money block is headed 万元."""
+    if unit != "万元":
+        return funds
+    from dataclasses import replace
+
+    def wan(a: Amount | None) -> Amount | None:
+        return None if a is None else replace(a, yuan=to_yuan(a.yuan, "万元"))
+
+    return replace(funds, initial=wan(funds.initial), adjusted=wan(funds.adjusted), executed=wan(funds.executed),
+                   appropriation=wan(funds.appropriation), carry_over=wan(funds.carry_over), other=wan(funds.other))
 
 
 def _funds(money: dict[str, object], path: str, findings: list[Finding]) -> Funds:
