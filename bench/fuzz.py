@@ -12,13 +12,17 @@ and this script with a large one::
 It prints, and with ``--results`` appends to a Markdown file, the figures:
 inputs tried, tracebacks (an exception that is not a PolicyKGError), hangs
 (a reading over the per-file limit of ``graph.limits``) and projects lost
-without a finding (a mutated document read with fewer projects than its
-source and no more findings than it).
+without a finding: a project of the source that the mutated text still names
+(quoted, as a cell, after 项目名称 or as a heading), missing from the mutated
+document, which has no more problems (``missing`` / ``inconsistent``
+findings) than its source. A project whose name the mutations deleted is
+counted apart (nothing is left to report).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 import time
 import traceback
@@ -32,6 +36,8 @@ from hypothesis import strategies as st
 from graph.limits import FileTimeout, time_limit
 from loaders import Document, load
 from loaders.errors import PolicyKGError
+from loaders.labels import key
+from loaders.readers import read_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT.parent / "shared" / "forms" / "docs").glob("*.txt"))
@@ -99,8 +105,9 @@ class Figures:
     refused: Counter[str] = field(default_factory=Counter)  # PolicyKGError subclasses raised
     tracebacks: list[str] = field(default_factory=list)
     hangs: list[str] = field(default_factory=list)
-    lost: list[str] = field(default_factory=list)  # fewer projects than the source, no more findings (not cut)
+    lost: list[str] = field(default_factory=list)  # a project named in the text is missing, no new problem (not cut)
     cut_short: int = 0  # the same after a cut: the file ends early, which a line boundary cannot show
+    removed: int = 0  # fewer projects because the mutations deleted their names
     seconds: float = 0.0
 
 
@@ -126,11 +133,40 @@ def try_one(source: Path, data: bytes, done: str, figures: Figures, folder: Path
         return
     figures.documents += 1
     original = _ORIGINALS.get(source) or _ORIGINALS.setdefault(source, load(source))
-    if len(document.projects) < len(original.projects) and len(document.findings) <= len(original.findings):
-        if ", cut at byte" in done:
+    if len(document.projects) < len(original.projects) and _problems(document) <= _problems(original):
+        lines = read_grid(path).source().lines
+        read = {key(p.name) for p in document.projects}
+        missing = [p.name for p in original.projects if key(p.name) not in read and _names(lines, p.name)]
+        if not missing:
+            figures.removed += 1
+        elif ", cut at byte" in done:
             figures.cut_short += 1
         else:
-            figures.lost.append(f"{source.name} ({done}): {len(original.projects)} -> {len(document.projects)} projects")
+            figures.lost.append(f"{source.name} ({done}): {len(original.projects)} -> {len(document.projects)} "
+                                f"projects ({', '.join(missing[:3])} not read)")
+
+
+def _names(lines: tuple[str, ...], name: str) -> bool:
+    """True when the text still names the project: quoted (“X”), as a whole cell, after 项目名称, or as a heading.
+
+    Not a name running inside other words (《长三角G60科创走廊建设方案》 does not name G60科创走廊建设).
+    """
+    k = key(name)
+    if not k:
+        return False
+    heading = re.compile(rf"^(?:[((]?[一二三四五六七八九十\d]{{1,3}}[))、.]|项目名称:?|项目名称\|?)?{re.escape(k)}(?:项目)?$")
+    for line in lines:
+        if k not in key(line):
+            continue
+        cells = [key(c) for c in re.split(r"\t|\||\s{2,}", line) if c.strip()]
+        if any(heading.match(c) for c in cells) or re.search(rf"[“\"「]{re.escape(k)}[”\"」]", key(line)):
+            return True
+    return False
+
+
+def _problems(document: Document) -> int:
+    """The findings that say a part is missing or contradicts the rest (lines not understood aside)."""
+    return sum(1 for f in document.findings if f.kind != "unexplained")
 
 
 def run(inputs: int, seconds: float, max_seconds: float) -> Figures:
@@ -161,9 +197,10 @@ def report(figures: Figures, max_seconds: float) -> str:
         f"{figures.documents:,}; refused with a message: {sum(figures.refused.values()):,} ({refused})",
         f"- tracebacks (an exception that is not a PolicyKGError): {len(figures.tracebacks)}",
         f"- hangs (a reading over {max_seconds:g} s): {len(figures.hangs)}",
-        f"- projects lost without a finding (fewer projects than the source, no more findings; line edits "
-        f"and re-encodings): {len(figures.lost)}; after a cut, which may end a file at a line boundary: "
-        f"{figures.cut_short}",
+        f"- projects lost without a finding (named in the mutated text, not read, no new missing/inconsistent "
+        f"finding; line edits and re-encodings): {len(figures.lost)}; after a cut, which may end a file at a line "
+        f"boundary: {figures.cut_short}; documents with fewer projects because the edits deleted their names: "
+        f"{figures.removed}",
     ]
     for title, cases in (("traceback", figures.tracebacks), ("hang", figures.hangs), ("lost", figures.lost)):
         for case in cases[:5]:

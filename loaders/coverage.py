@@ -178,14 +178,14 @@ class _Facts:
             return True
         if piece in _vocabulary() or len(piece) == 1 and not piece.isdigit():
             return True  # a label wrapped over lines (项目类 / 别), a fragment of a head, a stray character
-        if piece in self.blob:
-            return True
         if _DATE.search(part):
             rest = _DATE.sub(lambda m: "" if _date(m) in self.dates else m.group(0), part)
             return rest != part and self._piece_held(rest)
-        if _NUMERIC.match(part):
+        if _NUMERIC.match(part):  # a number is held when a record holds that value, not when its digits occur
             found = [_decimal(m.group(0)) for m in _NUMBER.finditer(part)]
             return all(n is not None and n in self.numbers for n in found)
+        if piece in self.blob:
+            return True
         money = [_yuan(m) for m in _AMOUNT.finditer(part)]
         if money and len(piece) <= 40 and all(v is not None and v in self.numbers for v in money):
             return True  # prose restating an amount a record holds (该项目年度财政资金预算安排金额200万元)
