@@ -89,6 +89,20 @@ _NOT_A_FORM = ("not a 绩效目标申报表 (declaration), 绩效自评表 (self
                "no form title and too few of the form's labels (项目名称, 主管部门, 绩效指标 …)")
 
 
+def _better_reading(layout: Document, general: Document, grid: Grid) -> Document:
+    """Of a Songjiang layout's reading and the general form reader's, the one that accounts for the file.
+
+    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels and
+    more of the file's lines carry a fact that reached one of its records (honest coverage) than in the
+    general reading; a tie goes to the general reader, which every other form is read by.
+    """
+    if len(layout.projects) < form.name_label_count(grid):
+        return general  # the layout claimed the file but read fewer projects than it names
+    lines = grid.source().lines
+    mine, theirs = honest_coverage(layout, lines), honest_coverage(general, lines)
+    return layout if len(mine.covered_lines) > len(theirs.covered_lines) else general
+
+
 def load_grid(grid: Grid) -> Document:
     """Read a file already read into a ``Grid`` (any format).
 
@@ -98,8 +112,8 @@ def load_grid(grid: Grid) -> Document:
     if found is None:
         raise LayoutError(grid.path, None, _NOT_A_FORM)
     document = loader(found[0])(grid)
-    if found[0] != "form" and len(document.projects) < form.name_label_count(grid) and form.detect(grid):
-        document = form.load(grid)  # a seed layout claimed the file but read fewer projects than it names
+    if found[0] != "form" and form.detect(grid):
+        document = _better_reading(document, form.load(grid), grid)
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     if not document.reason:
