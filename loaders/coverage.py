@@ -64,8 +64,9 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)(?![/每])")
 _DATE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?")
 # A project or sub-project named by a numbered heading of a narrative: 1.“X”项目 , (一)“X”项目
+# and a parent project named by the summary of a declaration: “X”项目包含N个二级项目
 _NAMED_ITEM = re.compile(r"(?:^|[\s。;；|:：])[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）.、．]\s*[“\"]"
-                         r"([^“”\"]{2,40})[”\"]项目")
+                         r"([^“”\"]{2,40})[”\"]项目|[“\"]([^“”\"]{2,40})[”\"]项目包含")
 _TARGET = re.compile(r"^[≥≤<>=]=?\s*\d")
 _GRAM = 4
 
@@ -287,7 +288,8 @@ def _lost_fact(raw: str) -> str | None:
 
 
 def _unread_headings(document: Document, lines: Sequence[str], problems: set[int]) -> list[Finding]:
-    """A ``missing`` finding per narrative heading ``1.“X”项目`` / ``(一)“X”项目`` naming no project of the document.
+    """A ``missing`` finding per narrative heading ``1.“X”项目`` / ``(一)“X”项目``, or summary ``“X”项目包含N个二级项目``,
+    naming no project of the document.
 
     A line holding such a heading may still count as understood (its prose went to another project's field):
     the project it names is lost all the same.
@@ -298,10 +300,12 @@ def _unread_headings(document: Document, lines: Sequence[str], problems: set[int
         if "项目" not in raw or n in problems:
             continue
         for m in _NAMED_ITEM.finditer(clean(raw)):
-            k = key(m.group(1))
+            named = m.group(1) or m.group(2)
+            k = key(named)
             if k and not any(k in name or name in k for name in names if name):
-                out.append(Finding("missing", n, f"{document.path}:{n}: the project name {m.group(1)} (a heading of "
-                                   "the narrative) reaches no project", m.group(0).strip(" \t。;；|:：")))
+                where = "a heading of the narrative" if m.group(1) else "the parent of 二级项目 in the summary"
+                out.append(Finding("missing", n, f"{document.path}:{n}: the project name {named} ({where}) reaches "
+                                   "no project", m.group(0).strip(" \t。;；|:：")))
     return out
 
 

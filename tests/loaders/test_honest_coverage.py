@@ -133,3 +133,16 @@ def test_narrative_projects_absorbed_by_a_form_before_them_are_named(tmp_path: P
     for name in ("文化中心运营专项经费", "文旅体专项经费"):
         lost = [f for f in doc.findings if f.kind == "missing" and name in f.message and "reaches no project" in f.message]
         assert name in kept or len(lost) == 1, name
+
+
+def test_a_summary_moved_into_the_forms_still_names_its_parent_project(tmp_path: Path) -> None:
+    # found by bench.fuzz: line 5 of seed 001 says "G60 科创走廊建设"项目包含六个二级项目 (the parent of the six
+    # sub-projects); swapped with line 93 (a row of an indicator table) it no longer stands in the summary
+    lines = _lines(SEEDS / "001_02eda4b669ee2409.txt")
+    assert '"G60 科创走廊建设"项目包含六个二级项目' in lines[4]
+    lines[4], lines[92] = lines[92], lines[4]
+    doc = load(_write(tmp_path, lines, "001-swapped.txt"))
+    if "G60科创走廊建设" not in {p.name for p in doc.projects}:
+        lost = [f for f in doc.findings if f.kind == "missing" and f.line == 93]
+        assert [f.message.split(": ", 1)[1] for f in lost] == [
+            "the project name G60科创走廊建设 (the parent of 二级项目 in the summary) reaches no project"]
