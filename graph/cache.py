@@ -11,6 +11,11 @@ lives in ``<out>/.cache/``:
   the key hashes the document, the graph code (``graph``/``ontology``
   sources) and the policy nodes its citations link to (so a merge decided by
   another document rebuilds this graph too);
+- ``derived/<key>.nt`` — the derived graph (lineage, places, stated relations),
+  keyed by every document and the organization index (``derived_key``);
+- ``validation/<stamp>.pickle`` — the SHACL report of a whole build, and
+  ``validation-parts/<key>.pickle`` the records of one part of it (one
+  document's own nodes, or the nodes shared across documents; ``graph.validate_parts``);
 - ``outputs.json`` — which graphs the files in ``<out>`` were written from,
   with their sizes and times, so that an unchanged build does not write them again.
 
@@ -83,6 +88,15 @@ def graph_key(doc: Document, index: PolicyIndex, orgs: str = "") -> str:
         for citation in project.citations:
             state = _canonical(index.node_of(citation, doc))
             digest.update(json.dumps(state, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def derived_key(documents: list[Document], orgs: str = "") -> str:
+    """The cache key of the derived graph (links across documents and years): the code, the organization
+    index (``org_digest``) and every document (content and path), in build order."""
+    digest = hashlib.sha256(f"derived\0{graph_fingerprint()}\0{orgs}\0".encode())
+    for doc in documents:
+        digest.update(f"{doc.sha256}\0{doc.path}\0".encode())
     return digest.hexdigest()[:32]
 
 
@@ -178,6 +192,34 @@ class BuildCache:
     def put_validation(self, stamp: str, report: object) -> None:
         self._put("validation", stamp, ".pickle", pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def get_derived(self, key: str) -> bytes | None:
+        """The derived graph (sorted N-Triples) of a build with this ``derived_key``, or ``None``."""
+        found = self._read("derived", key, ".nt")
+        if found is None:
+            return None
+        self.used.add(found[0])
+        return found[1]
+
+    def put_derived(self, key: str, data: bytes) -> None:
+        self._put("derived", key, ".nt", data)
+
+    def get_validation_part(self, key: str) -> object | None:
+        """The SHACL records of one part of a split validation (``graph.validate_parts.Part.key``), or ``None``."""
+        found = self._unpickle("validation-parts", key)
+        if found is None:
+            return None
+        self.used.add(found[0])
+        return found[1]
+
+    def put_validation_part(self, key: str, records: object) -> None:
+        self._put("validation-parts", key, ".pickle", pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def keep_validation_part(self, key: str) -> None:
+        """Mark a part's entry as used by this build (it was read by another process)."""
+        file = self._path("validation-parts", key, ".pickle")
+        if file is not None:
+            self.used.add(file)
+
     def current_outputs(self, stamp: str, out_dir: str | Path) -> dict[str, Path] | None:
         """The files of the last build when they were written from the same graphs and not touched since."""
         file = self._path("", "outputs", ".json")
@@ -209,7 +251,7 @@ class BuildCache:
         if self.root is None:
             return 0
         removed = 0
-        for kind in ("documents", "graphs", "validation"):
+        for kind in ("documents", "graphs", "derived", "validation", "validation-parts"):
             folder = self.root / kind
             if not folder.is_dir():
                 continue

@@ -45,7 +45,16 @@ from rdflib import Dataset, Graph
 
 from graph import derived, output, processes
 from graph.build import _bind, source_iri
-from graph.cache import BuildCache, document_entry, graph_key, org_digest, output_stamp, read_document_entry
+from graph.cache import (
+    BuildCache,
+    derived_key,
+    document_entry,
+    graph_fingerprint,
+    graph_key,
+    org_digest,
+    output_stamp,
+    read_document_entry,
+)
 from graph.export import dataset_from_graphs, write_graphs
 from graph.iris import DERIVED_GRAPH
 from graph.limits import FileLimits, FileTimeout, time_limit
@@ -54,6 +63,7 @@ from graph.link import PolicyIndex, link_policies
 from graph.ntriples import TripleCollector, count_lines, document_ntriples, ntriples
 from graph.orgs import OrgIndex, index_organizations
 from graph.validate import ValidationReport, validate
+from graph.validate_parts import validate_parts
 from loaders import Document, LoadError, load, source_files
 from loaders.errors import PolicyKGError
 
@@ -308,7 +318,11 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     orgs = index_organizations(report.documents)
     lap("link")
     graphs, keys = _graphs(report.documents, index, orgs, store, report, count)
-    links = _derived(report.documents, orgs, count)
+    derived_at = derived_key(report.documents, org_digest(orgs))
+    links = store.get_derived(derived_at)  # no document changed: the lineage is not computed again
+    if links is None:
+        links = _derived(report.documents, orgs, count)
+        store.put_derived(derived_at, links)
     graphs.append((str(DERIVED_GRAPH), links))
     keys.append(hashlib.sha256(links).hexdigest()[:32])
     report.triples = sum(count_lines(blob) for _, blob in graphs)
@@ -327,13 +341,17 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     # With files to write and more than one core, SHACL runs in a forked process while they are written.
     beside = checking and out_dir is not None and count > 1 and "fork" in multiprocessing.get_all_start_methods()
     with contextlib.ExitStack() as stack:
-        pending: Future[ValidationReport] | None = None
+        pending: Future[tuple[ValidationReport, dict[str, object], list[str]]] | None = None
+        parts = _PartCache(store)
         if beside:
-            _SHARED["graphs"] = graphs
+            _SHARED.update(graphs=graphs, parts=parts)
             stack.callback(_SHARED.clear)
             pending = stack.enter_context(_pool(1)).submit(_validate_shared)
         elif checking:
+            _SHARED["parts"] = parts
+            stack.callback(_SHARED.clear)
             report.validation = validate_graphs(graphs)
+            parts.commit(parts.fresh, parts.read)
             store.put_validation(stamp, report.validation)
             lap("validate")
         if out_dir is not None:
@@ -343,7 +361,8 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
             store.record_outputs(stamp, report.outputs)
             lap("write")
         if pending is not None:
-            report.validation = pending.result()
+            report.validation, fresh, read = pending.result()
+            parts.commit(fresh, read)
             store.put_validation(stamp, report.validation)
             lap("validate")  # the wait for the validation after the files were written
     store.prune()
@@ -353,16 +372,55 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
 
 
 def validate_graphs(graphs: Sequence[tuple[str, bytes]]) -> ValidationReport:
-    """SHACL validation (``graph.validate.validate``) of the union of (named graph IRI, N-Triples) pairs."""
+    """SHACL validation of the union of (named graph IRI, N-Triples) pairs: the report of
+    ``graph.validate.validate`` on the union, found part by part (``graph.validate_parts``: each
+    document's own nodes, then the nodes shared across documents and the derived graph). Inside a
+    build, the records of each part are cached in ``OUT/.cache/validation-parts`` by the part's triples,
+    so that after one document changed only its part and the shared one are validated again.
+    """
+    parts: _PartCache | None = _SHARED.get("parts")  # type: ignore[assignment]
+    return validate_parts(graphs, (str(DERIVED_GRAPH),), fingerprint=graph_fingerprint(),
+                          get=parts.get if parts is not None else None, put=parts.put if parts is not None else None)
+
+
+def validate_union(graphs: Sequence[tuple[str, bytes]]) -> ValidationReport:
+    """``graph.validate.validate`` of the union of (named graph IRI, N-Triples) pairs, in one pySHACL run
+    (what ``validate_graphs`` must equal)."""
     union = Graph()
     _bind(union)
     union.parse(data=b"".join(blob for _, blob in graphs).decode("utf-8"), format="nt")
     return validate(union)
 
 
-def _validate_shared() -> ValidationReport:
+class _PartCache:
+    """The build cache of split-validation records, usable from a forked process: what it read and what
+    it validated anew are kept, for the parent to store (``commit``)."""
+
+    def __init__(self, store: BuildCache) -> None:
+        self.store = store
+        self.fresh: dict[str, object] = {}
+        self.read: list[str] = []
+
+    def get(self, key: str) -> object | None:
+        found = self.store.get_validation_part(key)
+        if found is not None:
+            self.read.append(key)
+        return found
+
+    def put(self, key: str, records: object) -> None:
+        self.fresh[key] = records
+
+    def commit(self, fresh: dict[str, object], read: list[str]) -> None:
+        for key in read:
+            self.store.keep_validation_part(key)
+        for key, records in fresh.items():
+            self.store.put_validation_part(key, records)
+
+
+def _validate_shared() -> tuple[ValidationReport, dict[str, object], list[str]]:
     graphs: list[tuple[str, bytes]] = _SHARED["graphs"]  # type: ignore[assignment]
-    return validate_graphs(graphs)
+    parts: _PartCache = _SHARED["parts"]  # type: ignore[assignment]
+    return validate_graphs(graphs), parts.fresh, parts.read
 
 
 def _derived(documents: list[Document], orgs: OrgIndex, workers: int = 1) -> bytes:
