@@ -17,6 +17,10 @@ score in 0..1, a weighted sum (``WEIGHTS``) of features, each 0..1:
 - ``money``: smaller / larger annual amount (yuan);
 - ``context``: name similarity of the parents (of the projects themselves when top level).
 
+Candidates of another place's department are never paired: two unrelated department names that differ
+only before a shared ending of ``SAME_OFFICE`` characters (甲区…执法局 / 乙区…执法局) are the same kind
+of office in two places, and a programme continues within its own department.
+
 Matching, year by year from the nearest earlier year back: P continues every
 candidate of that year with score ≥ ``THRESHOLD`` within ``MERGE_MARGIN`` of the
 best (a *strong* link; several = a merge); failing that, the best candidate when
@@ -48,6 +52,7 @@ from graph import processes
 from graph.orgs import OrgIndex, canonical_org, index_organizations
 from loaders.records import Document, Indicator, Project
 
+SAME_OFFICE = 4  # characters of a shared ending that make two department names one kind of office
 WEIGHTS = {"name": 0.35, "text": 0.20, "phrases": 0.15, "indicators": 0.10, "department": 0.10, "money": 0.05,
            "context": 0.05}
 THRESHOLD = 0.33  # a link on its own
@@ -275,7 +280,20 @@ class _Scorer:
             for other in self.postings.get(key, ()):
                 if id(other) in allowed:
                     found.add(id(other))
-        return [pool[i] for i in sorted(allowed[x] for x in found)]
+        dept = profile.ref.department
+        return [pool[i] for i in sorted(allowed[x] for x in found)
+                if not (dept and pool[i].ref.department and self._elsewhere(dept, pool[i].ref.department))]
+
+    def _elsewhere(self, a: str, b: str) -> bool:
+        """True for the same kind of office in two places (``甲区城市管理行政执法局`` / ``乙区城市管理行政执法局``):
+        unrelated names that differ only before a shared ending of ``SAME_OFFICE`` characters or more. A
+        programme continues within its department (or one related to it), never in another place's."""
+        if a == b or self.orgs.related(a, b):
+            return False
+        n = 0
+        while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+            n += 1
+        return n >= SAME_OFFICE and n < len(a) and n < len(b)
 
     def phrases(self, a: _Profile, b: _Profile) -> float:
         """Weight of the phrases both use, over the weight of the smaller description (0..1)."""
