@@ -46,11 +46,12 @@ def simplified(text: str) -> str:
     return out if len(out) == len(text) else "".join(converter.convert(ch) for ch in text)  # type: ignore[attr-defined]
 
 
-def key_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=1 << 16)
+def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     """The matching key of ``text`` and, per key character, its offset in ``text``.
 
     NFKC per character (full-width ``：`` -> ``:``), simplified characters,
-    whitespace and pinyin glosses dropped.
+    whitespace and pinyin glosses dropped. Cached: a form repeats its labels and cells.
     """
     drop = [False] * len(text)
     for m in _PINYIN.finditer(text):
@@ -65,7 +66,7 @@ def key_map(text: str) -> tuple[str, list[int]]:
             if not folded.isspace():
                 chars.append(folded)
                 offsets.append(i)
-    return simplified("".join(chars)), offsets
+    return simplified("".join(chars)), tuple(offsets)
 
 
 def key(text: str) -> str:
