@@ -109,6 +109,19 @@ def test_merge_of_two_earlier_projects() -> None:
     assert sorted(x.predecessor.name for x in lineage.links) == ["产业要素对接", "科创要素对接"]
 
 
+def test_the_same_office_of_another_place_is_no_predecessor() -> None:
+    goal = "开展违法建筑治理能力培训，提升基层执法水平"
+    here, there = "某市甲区城市管理行政执法局", "某市乙区城市管理行政执法局"
+    y2024 = document("y2024.txt", 2024, project("执法能力提升", 2024, overview=goal, yuan=800000, department=there),
+                     department=there)
+    y2025 = document("y2025.txt", 2025, project("执法能力提升", 2025, overview=goal, yuan=900000, department=here),
+                     department=here)
+    assert list(compute_lineage([y2024, y2025]).links) == []
+    same = document("y2024b.txt", 2024, project("执法能力提升", 2024, overview=goal, yuan=800000, department=here),
+                    department=here)
+    assert [x.predecessor.file_name for x in compute_lineage([same, y2025]).links] == ["y2024b.txt"]
+
+
 def test_rdf_links_in_the_derived_graph(seed_graph: Graph) -> None:
     found = rows(seed_graph, """
         SELECT ?score WHERE { ?later rdfs:label "金融赋能"@zh ; pkg:fiscalYear "2024"^^xsd:gYear ;
