@@ -89,22 +89,28 @@ class Tok:
 # ---------------------------------------------------------------- cells
 
 
+_FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+
 def tokenize(grid: Grid) -> list[Tok]:
     """The grid's cells in reading order, split at separators and at glued labels.
 
     Text rows are split on tabs, else on ``|``, else on runs of whitespace;
     spaced-out labels (``项 目 名 称``) are joined back; strong labels glued to
     their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
+    Full-width digits, ``％`` and ``．`` are read as their ASCII forms (``１００％`` -> ``100%``), one
+    character for one, so numbers glued to labels and units parse as in any other form.
     """
     toks: list[Tok] = []
     n = 0
     for r, row in enumerate(grid.rows):
         for cell in row.cells:
             line = cell.origin.line
+            written = cell.text.translate(_FULL_WIDTH_NUMBERS)
             if grid.format == "text":
-                pieces = _split_line(cell.text)
+                pieces = _split_line(written)
             else:
-                pieces = [cell.text.replace("\n", " ").strip()]
+                pieces = [written.replace("\n", " ").strip()]
             for piece in pieces:
                 n += 1
                 for part in _split_glued(piece):
@@ -350,7 +356,7 @@ def load(grid: Grid) -> Document:
     """
     source = grid.source()
     toks = tokenize(grid)
-    state = _State(grid.path, toks, source.lines)
+    state = _State(grid.path, toks, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in source.lines))
     _read(state)
     projects, doc_findings = _finish(state, source.lines)
     kind = _kind(state, projects)

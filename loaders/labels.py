@@ -3,6 +3,7 @@
 Tables (``loaders/data``, each with its sources in its header):
 
 - ``form_labels.tsv``   field labels of declarations, self-evaluations and narratives (项目名称 / 资金名称 …)
+- ``form_label_variants.tsv`` how offices vary the organization labels (主管部门 / 主管单位 / 主管部门及代码)
 - ``indicator_heads.tsv`` column heads of the 绩效指标 table (一级指标 … 年度指标值, 实际完成值, 分值 …)
 - ``indicator_levels.tsv`` 一级 / 二级 labels of every template, with the framework category each stands for
 - ``form_titles.tsv``   titles that say which kind of form a text is
@@ -90,9 +91,20 @@ class Level:
 
 @lru_cache(maxsize=1)
 def field_labels() -> tuple[Label, ...]:
-    """Every label of ``form_labels.tsv``, longest first."""
+    """Every label of ``form_labels.tsv`` and its variants (``form_label_variants.tsv``), longest first.
+
+    A variant never displaces a label the table lists itself (``单位名称`` stays a budget unit's label).
+    """
     rows = data_table("loaders", "form_labels.tsv")
     labels = [Label(r["field"], key(r["label"]), r["strength"] == "strong") for r in rows]
+    listed = {lb.text for lb in labels}
+    for rule in data_table("loaders", "form_label_variants.tsv"):
+        fields = set(rule["fields"].split(","))
+        for lb in [lb for lb in labels if lb.field in fields]:
+            text = lb.text + key(rule["to"]) if rule["kind"] == "suffix" else lb.text.replace(rule["from"], rule["to"])
+            if text not in listed:
+                listed.add(text)
+                labels.append(Label(lb.field, text, lb.strong))
     return tuple(sorted(labels, key=lambda lb: -len(lb.text)))
 
 

@@ -1,8 +1,8 @@
 """Metamorphic tests: the same form with other separators or characters gives the same records.
 
 Each form of tests/forms is cut into its cells (the reader's own split of each line), then written again
-with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, and in traditional characters
-(OpenCC s2t). Names, money and indicators must not change; lines may.
+with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, in traditional characters
+(OpenCC s2t), with full-width digits, and with 主管单位 for 主管部门. Names, money and indicators must not change; lines may.
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ def _traditional(text: str) -> str:
     return str(_S2T.convert(text))
 
 
+def _full_width_digits(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+
+def _unit_for_department(text: str) -> str:
+    return text.replace("主管部门", "主管单位")  # 甘肃 and other templates write 主管单位 (及代码)
+
+
 def _per_line(text: str) -> str:
     return "\n".join(cell for row in _cells(text) for cell in row)
 
@@ -59,7 +67,9 @@ def records(doc: Document) -> list[tuple[object, ...]]:
 
 # Rows matter to a self-evaluation whose table keeps its rows (values of a row stand on its line), so
 # one-cell-per-line serializations apply to forms whose tables already come one cell per line or glued.
-ROW_SAFE: dict[str, Callable[[str], str]] = {"tabs": _tabs, "pipes": _pipes, "traditional": _traditional}
+ROW_SAFE: dict[str, Callable[[str], str]] = {"tabs": _tabs, "pipes": _pipes, "traditional": _traditional,
+                                             "full-width-digits": _full_width_digits,
+                                             "主管单位": _unit_for_department}
 STREAM: dict[str, Callable[[str], str]] = {"per-line": _per_line, "per-paragraph": _per_paragraph}
 STREAM_FORMS = ["07_anhui-huaibei-wlt-nongcunwenhua-decl-2025", "14_hunan-yueyang-nyj-gaobiaozhun-decl-2022",
                 "23_shandong-linyi-fuxiao-decl-2025", "19_sichuan-langzhong-jtj-selfeval-2021"]
