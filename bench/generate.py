@@ -594,13 +594,13 @@ def plan(n: int, seed: int = 0, inject: float = 0.0, steady: bool = False) -> li
                 text = write_declaration_tsv(department, year, [t for t in texts if not t.children] or texts)
             expected = [e for t in texts for e in t.expected]
         injected = None
-        if kind == "declaration":
-            history[(district, dept, year)] = [asdict(e) for e in expected]
         if inject and random.Random(f"{seed}:{index}:inject").random() < inject:
             context = Context(layout, year, [asdict(e) for e in expected], history.get((district, dept, year - 1), []))
             done = inject_contradiction(text, context, counts)
             if done is not None:
                 text, injected = done
+        if kind == "declaration":  # a rule across years compares with last year's document as generated
+            history[(district, dept, year)] = [] if injected else [asdict(e) for e in expected]
         text += "\n"
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         file = f"{index:05d}_{digest}.txt"
