@@ -189,17 +189,17 @@ def _label_run(piece: str) -> list[str] | None:
     k, offsets = key_map(piece)
     if not k or len(k) > 60 or len(offsets) != len(k):
         return None
-    words = _run_words()
+    words, lengths = _run_words()
     best: list[int | None] = [None] * (len(k) + 1)
     best[0] = 0
     back: dict[int, int] = {}
     for pos in range(len(k)):
         if best[pos] is None:
             continue
-        for w in words:
-            if k.startswith(w, pos) and best[pos + len(w)] is None:
-                best[pos + len(w)] = pos
-                back[pos + len(w)] = pos
+        for n in lengths:
+            if pos + n <= len(k) and best[pos + n] is None and k[pos:pos + n] in words:
+                best[pos + n] = pos
+                back[pos + n] = pos
     if best[len(k)] is None or len(k) in (0,):
         return None
     cuts: list[int] = []
@@ -218,11 +218,13 @@ def _label_run(piece: str) -> list[str] | None:
     return out
 
 
-def _run_words() -> list[str]:
+@lru_cache(maxsize=1)
+def _run_words() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The labels and heads a label run is made of, and their lengths (longest first)."""
     from loaders.labels import field_labels, indicator_heads
 
-    words = {lb.text for lb in field_labels()} | set(indicator_heads())
-    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+    words = frozenset(w for w in {lb.text for lb in field_labels()} | set(indicator_heads()) if len(w) >= 2)
+    return words, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
 def _title_runs(piece: str) -> list[tuple[int, int]]:
@@ -331,7 +333,17 @@ def detect(grid: Grid) -> str | None:
     and holds at least two of the form's labels, or holds a project name label
     and two more labels, or a narrative's numbered sections.
     """
-    return _reason(tokenize(grid))
+    return _reason(_tokens(grid))
+
+
+_LAST: list[tuple[Grid, list[Tok]]] = []  # the last grid tokenized: detect and load read the same tokens
+
+
+def _tokens(grid: Grid) -> list[Tok]:
+    """``tokenize(grid)``, computed once for the grid being read (the tokens are not changed after)."""
+    if not _LAST or _LAST[0][0] is not grid:
+        _LAST[:] = [(grid, tokenize(grid))]
+    return list(_LAST[0][1])
 
 
 def _reason(toks: list[Tok]) -> str | None:
@@ -355,7 +367,7 @@ def load(grid: Grid) -> Document:
     error (``loaders.load_grid`` raises LayoutError).
     """
     source = grid.source()
-    toks = tokenize(grid)
+    toks = _tokens(grid)
     state = _State(grid.path, toks, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in source.lines))
     _read(state)
     projects, doc_findings = _finish(state, source.lines)

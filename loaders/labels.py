@@ -191,10 +191,16 @@ def whole_label(text: str) -> Label | None:
     """The field label a whole cell is (strong or weak), ignoring a trailing colon and unit (``年度资金总额:``)."""
     k = _UNIT_SUFFIX.sub("", key(text)).rstrip(":")
     k = re.sub(r"^(?:\(?[一二三四五六七八九十\d]+[)、.]|[((][一二三四五六七八九十\d]+[))])", "", k)
+    return _labels_by_text().get(k)
+
+
+@lru_cache(maxsize=1)
+def _labels_by_text() -> dict[str, Label]:
+    """Each label key -> the first label of ``field_labels`` with that key."""
+    out: dict[str, Label] = {}
     for label in field_labels():
-        if k == label.text:
-            return label
-    return None
+        out.setdefault(label.text, label)
+    return out
 
 
 _UNIT_SUFFIX = re.compile(r"[((](?:万元|元)[))]:?$")
@@ -215,10 +221,15 @@ def _strong_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(s) for s in sorted(set(strong), key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _strong_by_text() -> dict[str, Label]:
+    return {lb.text: lb for lb in field_labels() if lb.strong}
+
+
 def find_labels(text: str) -> list[tuple[int, int, Label]]:
     """Strong labels inside ``text`` (glued or not): (start, end, label) offsets into ``text`` as written."""
     k, offsets = key_map(text)
-    by_text = {lb.text: lb for lb in field_labels() if lb.strong}
+    by_text = _strong_by_text()
     out: list[tuple[int, int, Label]] = []
     for m in _strong_pattern().finditer(k):
         start = offsets[m.start()]
