@@ -45,8 +45,8 @@ from rdflib.collection import Collection as RDFList
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph.validate import ValidationReport, Violation, _framework, _shapes, _sort_key, check
-from ontology import ontology_path
+from graph import validate as validation
+from graph.validate import ValidationReport, Violation, _framework, _sort_key, check
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _LISTS = (SH["and"], SH["or"], SH.xone)  # logical constraints whose object is a list of shapes
@@ -168,7 +168,7 @@ def run(part: Part) -> tuple[Violation, ...]:
     data = Graph()
     if part.data:
         data.parse(data=part.data.decode("utf-8"), format="nt")
-    shapes = _shapes()
+    shapes = validation._shapes()
     local, with_sparql, _depth = _split_shapes()
     if part.kind == "whole":
         return tuple(check(data, shapes))
@@ -191,7 +191,7 @@ def run_split(parts: Sequence[Part]) -> dict[str, tuple[Violation, ...]]:
     data = Graph()
     if cross.data:
         data.parse(data=cross.data.decode("utf-8"), format="nt")
-    shapes = _shapes()
+    shapes = validation._shapes()
     local, with_sparql, _depth = _split_shapes()
     assert local is not None
     owner = {iri: part.key for part in parts if part.kind == "document" for iri in part.responsible}
@@ -248,10 +248,18 @@ def _framework_nodes() -> frozenset[str]:
     return frozenset(str(n) for triple in framework for n in (triple[0], triple[2]) if isinstance(n, URIRef))
 
 
-@cache
+_SPLIT: dict[int, tuple[Graph, tuple[Graph | None, frozenset[Node], int]]] = {}
+
+
 def _split_shapes() -> tuple[Graph | None, frozenset[Node], int]:
-    """``split_shapes`` of the shipped shapes (read again: pySHACL adds triples to a shapes graph it runs)."""
-    return split_shapes(Graph().parse(ontology_path("shapes.ttl"), format="turtle"))
+    """``split_shapes`` of the shapes ``graph.validate`` checks (computed once per shapes graph)."""
+    shapes = validation._shapes()
+    found = _SPLIT.get(id(shapes))
+    if found is None or found[0] is not shapes:
+        found = (shapes, split_shapes(shapes))
+        _SPLIT.clear()
+        _SPLIT[id(shapes)] = found
+    return found[1]
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph | None, frozenset[Node], int]:
