@@ -86,4 +86,7 @@ def test_every_document_reads_back_as_generated(corpus: Path) -> None:
         assert [p.name for p in doc.projects] == [p["name"] for p in entry["projects"]], entry["file"]
         for project, expected in zip(doc.projects, entry["projects"], strict=True):
             assert _read_rows(project) == _expected_rows(expected), (entry["file"], project.name)
-        assert doc.findings == (), (entry["file"], doc.findings[:3])
+        # Nothing is missing or contradictory; what is reported is narrative prose no record field holds
+        # (实施主体 duties, 实施方案, the summary's sentences), as honest coverage says of any document.
+        problems = [f for f in doc.findings if f.kind != "unexplained" or "no record holds" not in f.message]
+        assert problems == [], (entry["file"], problems[:3])
