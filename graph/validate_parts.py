@@ -11,17 +11,24 @@ the records of the whole (same violations, same messages, same order):
   projects, indicators, citations, budget lines, findings. Policies,
   organizations, places, levels and the projects that the derived graph links
   across years are named by more than one graph and are **shared**;
-- a **document part** is the document's named graph plus, from the union, every
-  triple about the shared nodes it names and about the nodes those reach
-  (forward, by object), so that a shape that follows a property from a private
-  node to a shared one (``sh:class``, ``sh:node``, a path such as
-  ``pkg:level2/skos:exactMatch``) sees what it sees in the union; the inverse
-  triples of a private node are all in its own graph. Only results about the
-  document's private nodes are kept from it;
-- the **cross part** is the whole union, validated for the shared nodes only
-  (pySHACL's ``focus_nodes``), against the shapes without the SPARQL ones;
-- the **SPARQL part** is the whole union against the shapes whose checks
-  include a SPARQL constraint (a query can reach any node), for every target.
+- a **document part** is the document's named graph plus, from the union, the
+  triples about the nodes within as many forward steps of it as the shapes'
+  checks take (their paths and nested shapes, counted from the shapes graph),
+  so that a shape that follows a property from a private node to a shared one
+  (``sh:class``, ``sh:node``, a path such as ``pkg:level2/skos:exactMatch``)
+  sees what it sees in the union; the inverse triples of a private node are all
+  in its own graph. It validates only the document's private nodes, against the
+  shapes without SPARQL;
+- the **cross part** is the whole union, validated for every other node (shared
+  nodes, the derived graph's, the framework's) and, for every target, against
+  the shapes whose checks include a SPARQL constraint (a query can reach any node).
+
+A part validates only its own nodes by giving each shape those of its targets
+as ``sh:targetNode`` (targets found as pySHACL finds them): pySHACL's own
+``focus_nodes`` option also filters the value nodes handed to nested shapes,
+which changes qualified counts over literals. When most parts must be validated
+(a first build), ``run_split`` validates the union in two runs instead and files
+each record under its part.
 
 The split relies on what the shapes do, read from the shapes graph: a shape
 reached from a value node (``sh:node``, ``sh:qualifiedValueShape``, a logical
@@ -57,8 +64,7 @@ class Part:
     """One pySHACL run of a split validation.
 
     ``key``: what the records depend on (the part's triples and its kind), for the cache;
-    ``data``: its triples as N-Triples lines; ``kind``: ``"document"``, ``"cross"``, ``"sparql"`` or
-    ``"whole"``; ``responsible``: for a document part, the IRIs whose records it gives (its private
+    ``data``: its triples as N-Triples lines; ``kind``: ``"document"``, ``"cross"`` or ``"whole"``; ``responsible``: for a document part, the IRIs whose records it gives (its private
     nodes); ``excluded``: for the cross part, the IRIs whose records it does not give (every document's
     private nodes).
     """
@@ -86,8 +92,8 @@ def plan(graphs: Sequence[tuple[str, bytes]], shared_graphs: Collection[str] = (
 
     ``shared_graphs``: the IRIs of graphs that are not one document's (the derived graph of links across
     documents); their nodes are all shared. ``fingerprint``: anything else the records depend on (the
-    code and shapes), mixed into every key. Returns the document parts (those with private nodes), the
-    cross part and the SPARQL part; or one ``"whole"`` part when the shapes or the data do not allow the
+    code and shapes), mixed into every key. Returns the document parts (those with private nodes) and,
+    last, the cross part; or one ``"whole"`` part when the shapes or the data do not allow the
     split (see the module's notes).
     """
     lines: list[list[bytes]] = [[line for line in blob.split(b"\n") if line] for _, blob in graphs]
