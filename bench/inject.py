@@ -255,6 +255,24 @@ def narrative_vs_target(text: str, ctx: Context) -> tuple[str, str] | None:
     return None
 
 
+def count_target(text: str, ctx: Context) -> tuple[str, str] | None:
+    """A count in 项目概述 below the indicator's target. ``bench.audit_precision`` writes such a document as
+    DOCX: in a text file ``plans.narrative-vs-target`` reports the pair from the lines first."""
+    if not _text_only(ctx):
+        return None
+    tops = [q for q in ctx.projects if q["parent"] is None]
+    for index, p in enumerate(tops):
+        for name, target in p.get("indicators", []):  # type: ignore[attr-defined]
+            m = re.match(r"≥(\d+)\.00", target)
+            if name in _COUNTED and m and int(m.group(1)) > 1:
+                phrase, unit = _COUNTED[name]
+                plan = int(m.group(1)) - 1
+                new = _prepend(text, "项目概述", f"{phrase} {plan} {unit}。", index)
+                if new:
+                    return new, f"项目概述 plans {plan}{unit}, {name} {target}"
+    return None
+
+
 def foreign_activity(text: str, ctx: Context) -> tuple[str, str] | None:
     tops = _tops(ctx)
     if len(tops) < 2 or not _text_only(ctx):
@@ -349,6 +367,7 @@ MUTATIONS: dict[str, Mutation] = {
     "units.wan-header": wan_header,
     "units.same-indicator-units": same_indicator_units,
     "bounds.cost-ceiling": cost_ceiling,
+    "bounds.count-target": count_target,
     "time.period-dates": period_dates,
     "time.activity-outside-period": activity_outside_period,
     "time.period-ended": period_ended,
