@@ -237,40 +237,31 @@ _COUNTED = {"举办活动场次": ("全年举办活动", "场"), "完成课题�
             "服务企业数量": ("全年服务企业", "家"), "宣传推广次数": ("全年开展宣传推广", "次")}
 
 
-def narrative_vs_target(text: str, ctx: Context) -> tuple[str, str] | None:
+def _plan_below_target(text: str, ctx: Context, section: str, where: str) -> tuple[str, str] | None:
+    """A count one below an indicator's ``≥`` target (``举办活动场次 ≥12`` -> ``全年举办活动 11 场``), written at
+    the start of that project's ``section``: (new text, what was written), ``None`` when none applies."""
     if not _text_only(ctx):
         return None
-    for p in ctx.projects:
-        if p["parent"] is not None:
-            continue
+    for index, p in enumerate(_tops(ctx)):
         for name, target in p.get("indicators", []):  # type: ignore[attr-defined]
             m = re.match(r"≥(\d+)\.00", target)
             if name in _COUNTED and m and int(m.group(1)) > 1:
                 phrase, unit = _COUNTED[name]
                 plan = int(m.group(1)) - 1
-                index = [q for q in ctx.projects if q["parent"] is None].index(p)
-                new = _prepend(text, "实施方案", f"{phrase} {plan} {unit}。", index)
+                new = _prepend(text, section, f"{phrase} {plan} {unit}。", index)
                 if new:
-                    return new, f"narrative plans {plan}{unit}, {name} {target}"
+                    return new, f"{where} plans {plan}{unit}, {name} {target}"
     return None
+
+
+def narrative_vs_target(text: str, ctx: Context) -> tuple[str, str] | None:
+    return _plan_below_target(text, ctx, "实施方案", "narrative")
 
 
 def count_target(text: str, ctx: Context) -> tuple[str, str] | None:
     """A count in 项目概述 below the indicator's target. ``bench.audit_precision`` writes such a document as
     DOCX: in a text file ``plans.narrative-vs-target`` reports the pair from the lines first."""
-    if not _text_only(ctx):
-        return None
-    tops = [q for q in ctx.projects if q["parent"] is None]
-    for index, p in enumerate(tops):
-        for name, target in p.get("indicators", []):  # type: ignore[attr-defined]
-            m = re.match(r"≥(\d+)\.00", target)
-            if name in _COUNTED and m and int(m.group(1)) > 1:
-                phrase, unit = _COUNTED[name]
-                plan = int(m.group(1)) - 1
-                new = _prepend(text, "项目概述", f"{phrase} {plan} {unit}。", index)
-                if new:
-                    return new, f"项目概述 plans {plan}{unit}, {name} {target}"
-    return None
+    return _plan_below_target(text, ctx, "项目概述", "项目概述")
 
 
 def foreign_activity(text: str, ctx: Context) -> tuple[str, str] | None:

@@ -249,8 +249,9 @@ def _printed_level(graph: Graph, level: int, label: str) -> URIRef:
     graph.add((iri, RDF.type, SKOS.Concept))
     graph.add((iri, SKOS.inScheme, PKG.PrintedLevels))
     graph.add((iri, SKOS.prefLabel, Literal(written, lang="zh")))
-    if simplified(written) != written:
-        graph.add((iri, SKOS.altLabel, Literal(simplified(written), lang="zh")))
+    plain = simplified(written)
+    if plain != written:
+        graph.add((iri, SKOS.altLabel, Literal(plain, lang="zh")))
     category = concept(written) or concept(framework_category(written, level) or "")
     if category is not None:
         graph.add((iri, SKOS.exactMatch, category))

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -290,10 +291,8 @@ class _Scorer:
         programme continues within its department (or one related to it), never in another place's."""
         if a == b or self.orgs.related(a, b):
             return False
-        n = 0
-        while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-            n += 1
-        return n >= SAME_OFFICE and n < len(a) and n < len(b)
+        n = len(os.path.commonprefix([a[::-1], b[::-1]]))  # the shared ending
+        return SAME_OFFICE <= n < min(len(a), len(b))
 
     def phrases(self, a: _Profile, b: _Profile) -> float:
         """Weight of the phrases both use, over the weight of the smaller description (0..1)."""

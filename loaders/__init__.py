@@ -15,7 +15,7 @@ form reader reads; layouts are listed in ``loaders.registry.LAYOUTS``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from loaders import form
@@ -117,12 +117,8 @@ def load_grid(grid: Grid) -> Document:
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     if not document.reason:
-        from dataclasses import replace
-
         document = replace(document, reason=found[1])
     if grid.findings:  # what the file's reader noticed (low-confidence OCR, pages skipped) is reported with the rest
-        from dataclasses import replace
-
         extra = tuple(Finding("unexplained" if "confidence" in message else "missing", line, message)
                       for line, message in grid.findings)
         document = replace(document, findings=document.findings + extra)
