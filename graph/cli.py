@@ -82,6 +82,9 @@ def build(
                                                "reported (0: no limit)")] = 20.0,
     max_file_seconds: Annotated[float, typer.Option("--max-file-seconds", min=0, help="Reading one file "
                                                     "longer is stopped and reported (0: no limit)")] = 600.0,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler (tcp://HOST:8786): read, "
+                                                  "parse and encode each document on its workers, which see the "
+                                                  "files at the same paths; needs policykg[distributed]")] = None,
 ) -> None:
     """Parse documents, build the graph, validate it, write it, and print a summary per document.
 
@@ -99,7 +102,7 @@ def build(
     try:
         limits = FileLimits(max_mb=max_file_mb or None, max_seconds=max_file_seconds or None)
         report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait,
-                                      limits=limits)
+                                      limits=limits, scheduler=scheduler)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -171,7 +174,7 @@ SUMMARY_ROWS = 50  # above this many documents the summary groups them by layout
 
 def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, cache: bool,
                          check: bool | None = None, *, wait: bool = True,
-                         limits: FileLimits | None = None) -> pipeline.BuildReport:
+                         limits: FileLimits | None = None, scheduler: str | None = None) -> pipeline.BuildReport:
     """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
     from loaders import source_files
 
@@ -190,7 +193,8 @@ def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, 
             progress.console.print(Text(message))
 
         _, report = pipeline.build(paths, out_dir, progress=advance, dataset=False, workers=workers, cache=cache,
-                                   validate_graph=check, wait=wait, waiting=waiting, limits=limits)
+                                   validate_graph=check, wait=wait, waiting=waiting, limits=limits,
+                                   scheduler=scheduler)
     return report
 
 

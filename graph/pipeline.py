@@ -24,6 +24,11 @@ for thousands of documents:
 The rdflib ``Dataset`` is assembled only when asked for (``dataset=True``,
 the default, for notebooks on a handful of documents); the command line does
 without it.
+
+With a Dask scheduler (``scheduler=``, ``policykg build --scheduler``) the
+per-document work of steps 1 and 3 runs on the cluster's workers instead of
+the pool (``graph.cluster``); linking, lineage, validation and writing stay
+here, on the records the workers send back.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from graph.cache import (
     output_stamp,
     read_document_entry,
 )
+from graph.cluster import Cluster, connect
 from graph.export import dataset_from_graphs, write_graphs
 from graph.iris import DERIVED_GRAPH
 from graph.limits import FileLimits, FileTimeout, time_limit
@@ -124,6 +130,11 @@ def _graph_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
     return [(i, document_ntriples(docs[i], index, orgs)) for i in positions]
 
 
+def _graph_records(documents: list[Document], index: PolicyIndex, orgs: OrgIndex) -> list[bytes]:
+    """On a Dask worker: the named graphs of a chunk of records sent pickled (no fork-inherited globals)."""
+    return [document_ntriples(doc, index, orgs) for doc in documents]
+
+
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
@@ -140,11 +151,12 @@ def _workers(requested: int | None) -> int:
 
 
 def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers: int,
-              progress: Callable[[Path], None] | None, limits: FileLimits) -> None:
+              progress: Callable[[Path], None] | None, limits: FileLimits, cluster: Cluster | None = None) -> None:
     """Fill ``report.documents`` (file order) and ``report.errors``: cached records or parsed ones;
-    a file over ``limits`` is an error and is not read."""
+    a file over ``limits`` is an error and is not read. With ``cluster``, the files are parsed on its workers."""
     slots: list[Document | LoadError | None] = [None] * len(files)
     todo: list[int] = []
+    hashes: dict[str, str] = {}  # path -> sha256 of the bytes read here, for the records parsed elsewhere
     for i, file in enumerate(files):
         path = str(file)
         too_large = limits.size_problem(file)
@@ -157,7 +169,8 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
             data = file.read_bytes()
         except OSError:
             data = b""
-        cached = cache.get_document(hashlib.sha256(data).hexdigest(), path) if data else None
+        hashes[path] = hashlib.sha256(data).hexdigest()
+        cached = cache.get_document(hashes[path], path) if data else None
         if cached is not None:
             slots[i] = cached
             report.cached += 1
@@ -170,8 +183,11 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
     def take(results: list[tuple[str, bytes | None, str | None]]) -> None:
         for path, entry, message in results:
             i = position[path]
-            if entry is not None:
-                document = read_document_entry(entry)
+            document = read_document_entry(entry) if entry is not None else None
+            if document is not None and cluster is not None and document.sha256 != hashes[path]:
+                slots[i] = LoadError(path, f"{path}: a Dask worker read other bytes at this path than the build "
+                                     "(workers must see the same files: a shared filesystem, absolute paths)")
+            elif document is not None and entry is not None:
                 cache.put_document_bytes(document.sha256, entry)
                 slots[i] = document
                 report.parsed += 1
@@ -181,7 +197,11 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
                 progress(files[i])
 
     paths = [str(files[i]) for i in todo]
-    if workers > 1 and len(paths) >= _PARALLEL_FROM:
+    if cluster is not None:  # every chunk is submitted first, so that the workers are kept busy
+        remote = [cluster.executor.submit(_read_chunk, chunk, limits) for chunk in _chunks(paths, _CHUNK)]
+        for future in remote:
+            take(future.result())
+    elif workers > 1 and len(paths) >= _PARALLEL_FROM:
         with _pool(min(workers, len(paths))) as pool:
             futures: list[Future[list[tuple[str, bytes | None, str | None]]]] = [
                 pool.submit(_read_chunk, chunk, limits) for chunk in _chunks(paths, _CHUNK)]
@@ -198,8 +218,9 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
 
 
 def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache: BuildCache, report: BuildReport,
-            workers: int) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(source graph IRI, sorted N-Triples) of every document, cached ones reused; and their cache keys."""
+            workers: int, cluster: Cluster | None = None) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(source graph IRI, sorted N-Triples) of every document, cached ones reused; and their cache keys.
+    With ``cluster``, the graphs are encoded on its workers: each is sent its records, and the two indexes once."""
     blobs: list[bytes | None] = [None] * len(documents)
     digest = org_digest(orgs)
     keys = [graph_key(doc, index, digest) for doc in documents]
@@ -208,7 +229,15 @@ def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache
         blobs[i] = cache.get_graph(key)
         if blobs[i] is None:
             todo.append(i)
-    if workers > 1 and len(todo) >= _PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+    if cluster is not None and todo:
+        shared_index, shared_orgs = cluster.share(index), cluster.share(orgs)
+        chunks = list(_chunks(todo, _CHUNK * 4))
+        remote = [cluster.executor.submit(_graph_records, [documents[i] for i in chunk], shared_index, shared_orgs)
+                  for chunk in chunks]
+        for chunk, done in zip(chunks, remote, strict=True):
+            for i, encoded in zip(chunk, done.result(), strict=True):
+                blobs[i] = encoded
+    elif workers > 1 and len(todo) >= _PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         _SHARED.update(documents=documents, index=index, orgs=orgs)
         gc.freeze()  # workers inherit the records; keep the collector from touching (and copying) their pages
         try:
@@ -233,21 +262,23 @@ def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[True] = ..., workers: int | None = ..., cache: bool = ...,
           validate_graph: bool | None = ..., wait: bool = ...,
-          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...) -> tuple[Dataset, BuildReport]: ...
+          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...,
+          scheduler: object | None = ...) -> tuple[Dataset, BuildReport]: ...
 
 
 @overload
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = ..., progress: Callable[[Path], None] | None = ...,
           *, dataset: Kind[False], workers: int | None = ..., cache: bool = ...,
           validate_graph: bool | None = ..., wait: bool = ...,
-          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...) -> tuple[None, BuildReport]: ...
+          waiting: Callable[[str], None] | None = ..., limits: FileLimits | None = ...,
+          scheduler: object | None = ...) -> tuple[None, BuildReport]: ...
 
 
 def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
           progress: Callable[[Path], None] | None = None, *, dataset: bool = True, workers: int | None = None,
           cache: bool = True, validate_graph: bool | None = None, wait: bool = True,
           waiting: Callable[[str], None] | None = None,
-          limits: FileLimits | None = None) -> tuple[Dataset | None, BuildReport]:
+          limits: FileLimits | None = None, scheduler: object | None = None) -> tuple[Dataset | None, BuildReport]:
     """Read every document under ``sources``, build the graph, write it to ``out_dir``.
 
     ``sources``: files and folders (folders are searched for *.txt/*.tsv).
@@ -266,7 +297,10 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
     and waits for the first to end; with ``wait=False`` it raises
     ``graph.output.OutputBusy``. ``limits`` (``graph.limits.FileLimits``, default 20 MB and 600 s per
     file): a file larger is not read, one whose reading takes longer is stopped; each is an error in
-    ``report.errors`` naming it, and the other files are built.
+    ``report.errors`` naming it, and the other files are built. ``scheduler``: a Dask scheduler address
+    (``"tcp://HOST:8786"``), ``distributed.Client`` or ``LocalCluster``: reading, parsing and encoding each
+    document run on its workers (``graph.cluster``; the workers must see the files at the same paths, and
+    ``limits.max_seconds`` is not enforced there), linking and writing here; the files written are the same.
 
     A file that cannot be read is reported in ``report.errors`` and the others
     are still built.
@@ -282,8 +316,9 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
         with contextlib.ExitStack() as holding:
             if out_dir is not None:
                 holding.enter_context(output.hold(output.prepare(out_dir), wait=wait, waiting=waiting))
+            cluster = holding.enter_context(connect(scheduler)) if scheduler is not None else None
             return _build(sources, out_dir, progress, dataset=dataset, workers=workers, cache=cache,
-                          validate_graph=validate_graph, limits=limits or FileLimits())
+                          validate_graph=validate_graph, limits=limits or FileLimits(), cluster=cluster)
     except OSError as exc:  # disk full, folder removed while building: a message, not a traceback
         if out_dir is None:
             raise
@@ -295,7 +330,8 @@ def build(sources: Sequence[str | Path], out_dir: str | Path | None = None,
 
 def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: Callable[[Path], None] | None,
            *, dataset: bool, workers: int | None, cache: bool,
-           validate_graph: bool | None, limits: FileLimits) -> tuple[Dataset | None, BuildReport]:
+           validate_graph: bool | None, limits: FileLimits,
+           cluster: Cluster | None = None) -> tuple[Dataset | None, BuildReport]:
     report = BuildReport()
     files = source_files(list(sources))
     if not files:
@@ -310,14 +346,14 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
         report.seconds[stage] = round(now - clock, 3)
         clock = now
 
-    _read_all(files, store, report, count, progress, limits)
+    _read_all(files, store, report, count, progress, limits, cluster)
     lap("read")
     if not report.documents:
         raise PolicyKGError("no document could be read: " + "; ".join(e.message for e in report.errors))
     index = link_policies(report.documents)
     orgs = index_organizations(report.documents)
     lap("link")
-    graphs, keys = _graphs(report.documents, index, orgs, store, report, count)
+    graphs, keys = _graphs(report.documents, index, orgs, store, report, count, cluster)
     derived_at = derived_key(report.documents, org_digest(orgs))
     links = store.get_derived(derived_at)  # no document changed: the lineage is not computed again
     if links is None:
