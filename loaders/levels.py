@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import re
 
+from loaders.text import data_table
+
 # 一级指标 (level 1) and 二级指标 (level 2) labels of the Ministry of Finance framework
-# (财预〔2020〕10号, 项目支出绩效评价指标体系框架) as used in 绩效目标申报表 / 绩效自评表.
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-LEVEL2 = (
-    "数量指标", "质量指标", "时效指标",
-    "经济成本指标", "社会成本指标", "生态环境成本指标",
-    "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
-    "服务对象满意度指标",
-)
-# The 一级 label each 二级 label belongs to in that framework. 成本指标 written as a
-# 二级 label (2022–2023 forms list it under 产出指标) has no fixed parent.
-LEVEL2_PARENT = {
-    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标",
-    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
-    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标",
-    "服务对象满意度指标": "满意度指标",
-}
+# (财预〔2020〕10号, 项目支出绩效评价指标体系框架) as used in 绩效目标申报表 / 绩效自评表: the rows of
+# ``indicator_levels.tsv`` that print a category by its own name, in the table's order.
+_ROWS = data_table("loaders", "indicator_levels.tsv")
+LEVEL1 = tuple(r["category"] for r in _ROWS if r["level"] == "1" and r["label"] == r["category"])
+LEVEL2 = tuple(r["category"] for r in _ROWS if r["level"] == "2" and r["label"] == r["category"]
+               and r["category"] not in LEVEL1)
+# The 一级 label each 二级 label belongs to in that framework (the table's ``parent`` column). 成本指标
+# written as a 二级 label (2022–2023 forms list it under 产出指标) has no fixed parent.
+LEVEL2_PARENT = {r["category"]: r["parent"] for r in _ROWS if r["level"] == "2" and r["parent"]}
 # Header words of the indicator table itself (column titles, the vertical 绩效指标 label).
 HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "年度指标值", "年度(/项目)指标值", "绩效指标", "指标值")
 _ALL = sorted(set(LEVEL1 + LEVEL2), key=len, reverse=True)
