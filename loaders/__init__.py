@@ -55,7 +55,7 @@ class Coverage:
     text_lines: int  # lines holding any text
     understood: int  # of those, lines whose fact reached a record, or that are structure (titles, labels, heads)
     unexplained: tuple[Finding, ...]  # per line, or run of lines, not understood, with its text
-    problems: tuple[Finding, ...]  # the document contradicts itself, or a part is missing
+    problems: tuple[Finding, ...]  # the document contradicts itself, a part is missing, or a label was doubtful
 
     @property
     def ratio(self) -> float:
@@ -92,12 +92,15 @@ _NOT_A_FORM = ("not a 绩效目标申报表 (declaration), 绩效自评表 (self
 def _better_reading(layout: Document, general: Document, grid: Grid) -> Document:
     """Of a Songjiang layout's reading and the general form reader's, the one that accounts for the file.
 
-    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels and
-    more of the file's lines carry a fact that reached one of its records (honest coverage) than in the
-    general reading; a tie goes to the general reader, which every other form is read by.
+    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels, and
+    either names more projects than the general reading (sub-projects of a narrative, forms whose labels OCR
+    garbled) or as many, with more of the file's lines carrying a fact that reached one of its records
+    (honest coverage); a tie goes to the general reader, which every other form is read by.
     """
     if len(layout.projects) < form.name_label_count(grid):
         return general  # the layout claimed the file but read fewer projects than it names
+    if len(layout.projects) != len(general.projects):
+        return layout if len(layout.projects) > len(general.projects) else general
     lines = grid.source().lines
     mine, theirs = honest_coverage(layout, lines), honest_coverage(general, lines)
     return layout if len(mine.covered_lines) > len(theirs.covered_lines) else general

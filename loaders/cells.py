@@ -14,27 +14,15 @@ from difflib import SequenceMatcher
 
 from loaders.amounts import parse_amount
 from loaders.errors import AmountError
+from loaders.labels import find_labels, row_labels
 from loaders.records import Amount
 from loaders.text import clean
 
-# Label patterns on squashed cell text; OCR keeps the end of a label more often than its start.
-CELL_LABELS: tuple[tuple[str, str], ...] = (
-    ("name", r"^(?:.?目名称|项目全称|名称)$"),
-    ("nature", r"^(?:项目)?性质$"),
-    ("category", r"^(?:项目)?类别$"),
-    ("department", r"^(?:.?管部门|主管单位|主管|主行)$"),
-    ("implementing_unit", r"^(?:项目)?实施单位$"),
-    ("start", r"^.{0,3}开始日\s*期$|^始日期$"),
-    ("end", r"^.{0,3}完成日\s*期$"),
-    ("total", r"^项目资金总额$"),
-    ("annual", r"^年度资金申请(?:总额)?$"),
-    ("fiscal", r"^其中:?财政资金$"),
-    ("appropriation", r"^其中:?当年财.{0,3}$"),
-    ("carry_over", r"^上年结转资金$"),
-    ("other", r"^其他资金$"),
-)
-_EMBEDDED = re.compile(r"(项目类别|项目性质|实施单位|主管部门|计划完成日期|计划开始日期)$")
-_LABEL_REST = {"总额", "别", "攻拨款", "款", "期"}
+# The fields a TSV declaration's header block labels; the labels themselves are ``form_labels.tsv``'s.
+CELL_FIELDS = frozenset({"name", "nature", "category", "department", "implementing_unit", "start", "end", "total",
+                         "annual", "fiscal", "appropriation", "carry_over", "other"})
+_MONEY_HEAD = frozenset({"money_block"})  # the vertical 项目资金（元） cell beside the money rows
+_UNIT_PIECE = re.compile(r"\(*元\)?|\(\)")
 _OCR_ZERO = {"C", "O", "o", "c", "D"}
 _NUMBER = re.compile(r"\d[\d,\s]*(?:\.\s*\d+)?")
 
@@ -61,38 +49,43 @@ def split_row(line: int, raw: str) -> Row:
 
 
 def cell_label(text: str) -> str | None:
-    """The form field a cell labels, or ``None``."""
-    squashed = squash_cell(text)
-    for name, pattern in CELL_LABELS:
-        if re.match(pattern, squashed):
-            return name
-    return None
+    """The form field a cell labels (one of ``CELL_FIELDS``), tolerating OCR slips (``頁目名称``); else ``None``."""
+    found = row_labels([text], CELL_FIELDS)
+    return found[0].label.field if found else None
 
 
 def segments(row: Row) -> list[tuple[str, str]]:
-    """A row as ('label', field) / ('text', value) segments; a label at the end of a cell splits it.
+    """A row as ('label', field) / ('text', value) / ('rest', piece) segments.
 
-    ``其他经常性 项目 项目类别`` -> ('text', 其他经常性项目), ('label', category).
+    Labels are found as ``loaders.labels.row_labels`` finds them: whole, split over adjacent cells
+    (``项 | 目名称``) or garbled by OCR (``三管部门``); a label at the end of a value cell splits it
+    (``其他经常性 项目 项目类别`` -> ('text', 其他经常性项目), ('label', category)); the pieces of the vertical
+    ``项目资金（元）`` cell are ('rest', …).
     """
+    cells = [squash_cell(c) for c in row.cells]
+    spans = {f.first: f for f in row_labels(cells, CELL_FIELDS | _MONEY_HEAD)}
     out: list[tuple[str, str]] = []
-    for cell in row.cells:
-        squashed = squash_cell(cell)
+    i = 0
+    while i < len(cells):
+        squashed = cells[i]
+        span = spans.get(i)
+        if span is not None:
+            kind = "rest" if span.label.field in _MONEY_HEAD else "label"
+            out.append((kind, squashed if kind == "rest" else span.label.field))
+            i = span.last
+            continue
+        i += 1
         if not squashed:
             continue
-        label = cell_label(cell)
-        if label:
-            out.append(("label", label))
-            continue
-        embedded = _EMBEDDED.search(squashed)
-        if embedded and embedded.start() > 0 and cell_label(embedded.group(1)):
-            out.append(("text", squashed[:embedded.start()]))
-            out.append(("label", cell_label(embedded.group(1)) or ""))
-            continue
-        if squashed in _LABEL_REST or re.fullmatch(r".?目资金|项目资金|\(*元\)?|\(\)", squashed):
-            # pieces of the vertical "项目资金（元）" header cell
+        embedded = [(s, e, lb) for s, e, lb in find_labels(squashed) if e == len(squashed) and s > 0
+                    and lb.field in CELL_FIELDS]
+        if embedded:
+            s, _, lb = embedded[-1]
+            out += [("text", squashed[:s]), ("label", lb.field)]
+        elif _UNIT_PIECE.fullmatch(squashed):
             out.append(("rest", squashed))
-            continue
-        out.append(("text", squashed))
+        else:
+            out.append(("text", squashed))
     return out
 
 

@@ -32,6 +32,7 @@ from loaders.labels import (
     Label,
     Level,
     find_labels,
+    framework_category,
     head_of,
     head_patterns,
     key,
@@ -39,10 +40,12 @@ from loaders.labels import (
     level_of,
     level_prefix,
     money_unit,
+    row_labels,
     simplified,
     title_kind,
     whole_label,
 )
+from loaders.mentions import find_mentions
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import parse_target
 from loaders.text import clean
@@ -54,6 +57,7 @@ _ENUM_PREFIX = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))�
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
+_YEAR_LINE = re.compile(r"[((]\s*\d{4}\s*年度?\s*[))]")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
 _END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
 _BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
@@ -84,11 +88,13 @@ class Tok:
     levels: tuple[Level, ...] = ()
     title: str | None = None
     piece: int = -1  # cells split out of one piece of text share its number
+    slip: str | None = None  # the label an OCR-garbled or split label was read as (项目名称 for 頁目名称)
 
 
 # ---------------------------------------------------------------- cells
 
 
+_SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
 _FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
 
@@ -111,8 +117,17 @@ def tokenize(grid: Grid) -> list[Tok]:
                 pieces = _split_line(written)
             else:
                 pieces = [written.replace("\n", " ").strip()]
-            for piece in pieces:
+            pieces, slipped = _mend_labels(pieces)
+            for p, piece in enumerate(pieces):
                 n += 1
+                if p in slipped:
+                    tok = _annotate(Tok(piece, line, r, piece=n))
+                    label, exact = slipped[p]
+                    tok.label, tok.slip = tok.label or label, None if exact else label.text
+                    toks.append(tok)
+                    continue
+                if _SPACED_NUMBER.fullmatch(piece.strip()):
+                    piece = re.sub(r"\s+", "", piece)  # OCR spaces a number's separators: 2, 000, 000. 00
                 for part in _split_glued(piece):
                     text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
                     if text and not _ENUM.match(text):
@@ -120,13 +135,40 @@ def tokenize(grid: Grid) -> list[Tok]:
     return toks
 
 
+def _mend_labels(pieces: list[str]) -> tuple[list[str], dict[int, tuple[Label, bool]]]:
+    """Labels split over cells or garbled by OCR (``项 | 目名称``, ``三管部门``) put back together.
+
+    Returns: the pieces with each such label's cells joined into one, and piece index -> (the label it was
+    read as, True when only cells were joined) for the labels that needed a slip tolerated or cells joined
+    (``loaders.labels.row_labels``).
+    """
+    if len(pieces) < 2 and not any(len(p) <= 12 for p in pieces):
+        return pieces, {}
+    found = [f for f in row_labels(pieces) if not f.exact or f.last - f.first > 1]
+    found = [f for f in found if f.last - f.first > 1 or not _is_known(pieces[f.first])]
+    if not found:
+        return pieces, {}
+    out: list[str] = []
+    slipped: dict[int, tuple[Label, bool]] = {}
+    i = 0
+    for f in found:
+        out += pieces[i:f.first]
+        slipped[len(out)] = (f.label, f.exact)
+        out.append("".join(p for p in pieces[f.first:f.last] if p.strip()))
+        i = f.last
+    return out + pieces[i:], slipped
+
+
 def _split_line(line: str) -> list[str]:
     if "\t" in line:
         return [p.strip() for p in line.split("\t")]
     if "|" in line:
         out: list[str] = []
-        for p in line.split("|"):  # a long cell of prose keeps its sentences apart (narrative sections run inline)
-            out += _join_spaced([q for q in re.split(r"[\s\u3000\xa0]+", p) if q]) if len(p) > 40 else [p.strip()]
+        cells = line.split("|")
+        prose = sum(1 for p in cells if p.strip()) <= 2  # a line of prose with a stray pipe, not a table row
+        for p in cells:  # there a long cell keeps its sentences apart (narrative sections run inline)
+            out += _join_spaced([q for q in re.split(r"[\s\u3000\xa0]+", p) if q]) if prose and len(p) > 40 \
+                else [p.strip()]
         return out
     pieces = [p for p in re.split(r"[\s\u3000\xa0]+", line) if p]
     return _join_spaced(pieces)
@@ -374,7 +416,9 @@ def load(grid: Grid) -> Document:
     kind = _kind(state, projects)
     text_lines = frozenset(i for i, line in enumerate(source.lines, start=1) if line.strip())
     unexplained = sorted(text_lines - state.covered)
-    findings = state.findings + doc_findings + [
+    slips = [Finding("doubtful", t.line, f"{grid.path}:{t.line}: {t.text} read as a {t.label.field} label ({t.slip})",
+                     t.text) for t in toks if t.slip and t.label]
+    findings = state.findings + slips + doc_findings + [
         Finding("unexplained", n, "not understood", clean(source.lines[n - 1])[:120]) for n in unexplained]
     reason = _reason(toks) or ""
     title = next((t.text for t in toks if t.title), None)
@@ -408,6 +452,10 @@ def _read(state: _State) -> None:
             if state.projects and not state.current.empty() and t.title != "narrative":
                 state.projects.append(_Builder())  # a new form starts; its name label fills it
                 state.projects[-1].line = t.line
+            i += 1
+            continue
+        if _YEAR_LINE.fullmatch(clean(t.text)):
+            state.covered.add(t.line)  # the form's （2022年度） under its title: the fiscal year (see _year)
             i += 1
             continue
         unit = money_unit(t.text)
@@ -501,6 +549,9 @@ def _read_label(state: _State, i: int) -> int:
             return i + 2
         return i + 1
     if f in PROSE_FIELDS:
+        paired = _prose_columns(state, i)
+        if paired:
+            return paired
         taken = _values(toks, i, limit=40)
         taken = [v for v in taken if not v.levels and not v.head]
         if taken:
@@ -526,6 +577,33 @@ def _read_label(state: _State, i: int) -> int:
             cur.total_score = Decimal(m.group(1).replace(",", ""))
             state.covered.add(vals[0].line)
     return i + 1
+
+
+def _prose_columns(state: _State, i: int) -> int:
+    """Prose labels side by side as the heads of columns (预期目标 | 实际完成情况) and, on the next row (after
+    its own heading, if any: 年度总体目标), one text cell under each: each label takes the cell of its column.
+    Returns the index after the cells, 0 when the labels at ``i`` are not such a head row."""
+    toks = state.toks
+    heads = [i]
+    while heads[-1] + 1 < len(toks) and toks[heads[-1] + 1].row == toks[i].row and toks[heads[-1] + 1].label \
+            and toks[heads[-1] + 1].label.field in PROSE_FIELDS:  # type: ignore[union-attr]
+        heads.append(heads[-1] + 1)
+    if len(heads) < 2:
+        return 0
+    j = heads[-1] + 1
+    own = toks[j].label if j < len(toks) else None
+    if own is not None and own.field in PROSE_FIELDS and toks[j].row != toks[i].row:
+        state.covered.add(toks[j].line)  # the row's own heading (年度总体目标) before the cells under the heads
+        j += 1
+    cells = [t for t in toks[j:j + len(heads)] if t.row == toks[j].row] if j < len(toks) else []
+    if len(cells) != len(heads) or toks[j].row == toks[i].row or any(t.label or t.head or t.levels or t.title for t in cells) \
+            or j + len(cells) < len(toks) and toks[j + len(cells)].row == toks[j].row:
+        return 0
+    for h, cell in zip(heads, cells, strict=True):
+        field_name = toks[h].label.field  # type: ignore[union-attr]
+        state.current.prose.setdefault(field_name, []).append((cell.line, cell.text))
+        state.covered.update((toks[h].line, cell.line))
+    return j + len(cells)
 
 
 def _read_money(state: _State, i: int, f: str) -> int:
@@ -596,7 +674,7 @@ def _amount(state: _State, text: str, line: int, unit: str | None) -> Amount | N
     written_unit = m.group(2)
     u = written_unit or unit
     if u is None:
-        u = _unit_from_text(state, m.group(1))
+        u = _unit_below(state, line) or _unit_from_text(state, m.group(1))
     if u is None:
         state.findings.append(Finding("missing", line, f"amount {m.group(1)} has no unit anywhere in the form; not read",
                                       text))
@@ -607,6 +685,18 @@ def _amount(state: _State, text: str, line: int, unit: str | None) -> Amount | N
                                       text))
         u = "元"
     return Amount(to_yuan(value, "万元" if u == "万" else u), text.strip(), line)
+
+
+def _unit_below(state: _State, line: int, rows: int = 3) -> str | None:
+    """The unit of a money block's head cell printed a few rows further down: a vertically merged
+    ``项目资金（元）`` cell is printed beside its middle rows, after the first amounts. ``line`` is 1-based."""
+    for text in state.lines[line:line + rows]:
+        if _MONEY_HEAD_UNIT.search(text):
+            return money_unit(text)
+    return None
+
+
+_MONEY_HEAD_UNIT = re.compile(r"(?:^|[\t|])\s*[((]\s*(?:万元|元)\s*[))]\s*(?:$|[\t|])")
 
 
 def _unit_from_text(state: _State, number: str) -> str | None:
@@ -785,6 +875,7 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
     row_mode = sum(1 for n in rows.values() if n >= 2) >= 0.5 * len(rows) if rows else False
     l1: str | None = None
     l2: str | None = None
+    level_row = -1  # the row of the level labels read last
     k = 0
     while k < len(cells):
         c = cells[k]
@@ -799,6 +890,7 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
                 k += run_n
                 continue
             _, _, l1, l2 = _peel_levels(run, l1, l2)
+            level_row = c.row
             k += len(run)
             continue
         if c.head:  # table header text inside the rows (a header row glued into a cell by the export)
@@ -809,6 +901,7 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
                                           "table header text; the header words are not read as values",
                                           " ".join(t.text for t in run)))
             k += len(run)
+            k = _after_header_text(state, cur, cells, k, c, value_cols)
             continue
         name = c
         k += 1
@@ -844,7 +937,59 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             values[col] = v.text
             state.covered.add(v.line)
             k += 1
+        if not values and row_mode and _continues(cur, name):
+            prev = cur.indicators[-1]  # a wrapped name cell: its second line is a row with no values
+            labels_here = level_row == name.row
+            cur.indicators[-1] = replace(prev, name=clean(prev.name + name.text),
+                                         level1=l1 if labels_here else prev.level1,
+                                         level2=l2 if labels_here and l2 else prev.level2)
+            continue
         _add_indicator(cur, name.text, values, name.line, l1, l2)
+
+
+def _after_header_text(state: _State, cur: _Builder, cells: list[Tok], k: int, head: Tok, value_cols: list[str]) -> int:
+    """The rest of a 实际完成值 cell that holds header text: the cell's last word is the row's 实际完成值, what
+    stands between the header words and it (another row's cells, glued in by OCR) is reported and not read,
+    and the row's 分值 / 得分 / 偏差原因 cells follow. Returns the index of the next cell to read."""
+    rest = []
+    while k < len(cells) and head.piece >= 0 and cells[k].piece == head.piece:
+        rest.append(cells[k])
+        k += 1
+    last = cur.indicators[-1] if cur.indicators else None
+    if not rest or last is None or last.line != head.line or last.actual is not None or "actual" not in value_cols:
+        return k - len(rest)
+    words = rest[-1].text.split()
+    debris = " ".join([t.text for t in rest[:-1]] + words[:-1])
+    if debris:
+        state.findings.append(Finding("unexplained", head.line, f"{state.path}:{head.line}: cells of another row glued "
+                                      "into the 实际完成值 cell after its header text; not read", debris))
+    values: dict[str, str] = {}
+    for col in value_cols[value_cols.index("actual") + 1:]:
+        if k >= len(cells) or cells[k].row != head.row or cells[k].levels or cells[k].head:
+            break
+        if col in ("weight", "score") and not re.fullmatch(r"\d+(?:\.\d+)?", cells[k].text):
+            break
+        values[col] = cells[k].text
+        k += 1
+    cur.indicators[-1] = replace(last, actual=parse_target(words[-1]), weight=_decimal(values.get("weight")),
+                                 score=_decimal(values.get("score")), deviation_note=values.get("note"))
+    return k
+
+
+_WRAP_WIDTH = 15  # a name cell this long or longer may wrap onto a second line
+_SENTENCE_END = "。;；!！"
+
+
+def _continues(cur: _Builder, name: Tok) -> bool:
+    """True when ``name``, a row of the table with no values, is the second line of the last indicator's name:
+    that name is long enough to have wrapped, has its values, does not end a sentence, and stands just above."""
+    if not cur.indicators:
+        return False
+    prev = cur.indicators[-1]
+    text = prev.name.rstrip()
+    return (prev.target is not None or prev.actual is not None) and len(text) >= _WRAP_WIDTH \
+        and text[-1] not in _SENTENCE_END and 0 <= name.line - prev.line <= 3 and not _value_like(name.text) \
+        and not name.levels and bool(re.search(r"[\u4e00-\u9fff]", name.text))
 
 
 def _sequence_values(cells: list[Tok], k: int, value_cols: list[str], values: dict[str, str]) -> int:
@@ -913,12 +1058,22 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
         can2 = any(x.level == 2 for x in lv)
         followed = n + 1 < len(found)
         if can1 and (followed or not can2):
-            new_l1, new_l2 = text, None
+            # a 一级 label printed mid-way down its merged cell, after the 二级 labels under it, keeps the 二级 one
+            keep = not followed and new_l2 is not None and _parent_category(new_l2) == framework_category(text, 1)
+            new_l1, new_l2 = text, new_l2 if keep else None
         elif can2:
             new_l2 = text
         else:
             new_l1, new_l2 = text, None
     return [t for t, _ in found], rest, new_l1, new_l2
+
+
+def _parent_category(level2: str | None) -> str | None:
+    """The framework 一级 category of a printed 二级 label (数量指标 -> 产出指标); ``None`` when it has no fixed one."""
+    from loaders.levels import LEVEL2_PARENT
+
+    category = framework_category(level2, 2) if level2 else None
+    return LEVEL2_PARENT.get(category or "")
 
 
 _MERGED_ROWS_ABOVE = 8  # rows a merged cell's label is written below its first row, at most (half a large group)
@@ -928,7 +1083,9 @@ def _carry_up(indicators: list[Indicator], first: int) -> None:
     """Rows at the top of a table with no level cells take the first levels printed below them.
 
     An export writes a merged 一级/二级 cell's label on one of its rows (often the middle one), so the rows
-    above it come out with empty level cells though the merged cell spans them.
+    above it come out with empty level cells though the merged cell spans them. In such a table a 一级 label
+    comes out below some of the rows it spans, so a row's 一级 label is its 二级 label's framework parent
+    (数量指标 -> 产出指标, written as the table prints that 一级 label) wherever the two disagree.
     """
     labelled = next((n for n in range(first, len(indicators)) if indicators[n].level1 or indicators[n].level2), None)
     if labelled is None or labelled - first > _MERGED_ROWS_ABOVE:
@@ -936,10 +1093,24 @@ def _carry_up(indicators: list[Indicator], first: int) -> None:
     top = indicators[labelled]
     for n in range(first, labelled):
         indicators[n] = replace(indicators[n], level1=top.level1, level2=top.level2)
+    if labelled == first:
+        return  # labels on the first row of their cells: what is printed is read
+    printed = {}
+    for ind in indicators[first:]:
+        category = framework_category(ind.level1, 1) if ind.level1 else None
+        if category and category not in printed:
+            printed[category] = ind.level1
+    if not printed:
+        return  # the table prints no 一级 labels: none is added
+    for n in range(first, len(indicators)):
+        parent = _parent_category(indicators[n].level2)
+        l1 = indicators[n].level1
+        if parent and (l1 is None or framework_category(l1, 1) != parent):
+            indicators[n] = replace(indicators[n], level1=printed.get(parent, parent))
 
 
 def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, l1: str | None, l2: str | None) -> None:
-    name = name.strip()
+    name = clean(name)
     if len(name) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or head_of(name) or whole_label(name) \
             or (_value_like(name) and len(name) <= 8 and not values):
         return  # a stray value, head or label cell of a scrambled table is no indicator
@@ -1081,6 +1252,7 @@ def _project(state: _State, b: _Builder, year: int | None) -> Project:
     if not citations:  # 根据《…》(文号) in the overview or the notice around the form: the basis it names
         around = [part for parts in state.preamble.prose.values() for part in parts] if len(state.projects) == 1 else []
         citations = _cited_as_basis(b.prose.get("overview", []) + around)
+    citations += _cited_in_text(b, citations)
     start, end = _dates(f.get("start")), _dates(f.get("end"))
     period = f.get("period")
     money = b.money
@@ -1095,20 +1267,32 @@ def _project(state: _State, b: _Builder, year: int | None) -> Project:
         nature=f.get("nature"), category=f.get("category"), start_date=start, end_date=end, period=period,
         funds=funds, overview=_join(b.prose.get("overview")), overall_goal=_join(b.prose.get("overall_goal")),
         annual_goal=_join(b.prose.get("annual_goal")), achieved=_join(b.prose.get("achieved")),
-        total_score=b.total_score, citations=tuple(citations), indicators=tuple(b.indicators))
+        total_score=b.total_score, citations=tuple(citations), indicators=tuple(b.indicators),
+        mentions=tuple(find_mentions(_prose_lines(b), (_clean_org(department), _clean_org(unit), f.get("budget_unit")))))
+
+
+def _prose_lines(b: _Builder) -> list[tuple[int, str]]:
+    """The project's prose (项目概述, 立项依据, goals, 实际完成情况) as (1-based line, cleaned text), in text order."""
+    parts = [(line, clean(text)) for f in PROSE_FIELDS for line, text in b.prose.get(f, [])]
+    return sorted(parts, key=lambda p: p[0])
 
 
 def _clean_org(name: str | None) -> str | None:
+    """An organization's name as written, without the spaces an export or OCR put between its characters
+    (``长三角 G60 科创走廊创新研究 中心`` -> ``长三角G60科创走廊创新研究中心``: a name has none next to a CJK character)."""
     if not name:
         return None
-    name = name.strip("。. ")
+    name = _SPACE_BY_CJK.sub("", name).strip("。. ")
     return name or None
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 
 
 def _join(parts: list[tuple[int, str]] | None) -> str | None:
     if not parts:
         return None
-    return "".join(text for _, text in parts) or None
+    return clean("".join(text for _, text in parts)) or None  # widths (NFKC) and spaces as text.clean makes them
 
 
 def _citations(parts: list[tuple[int, str]]) -> list[Citation]:
@@ -1138,6 +1322,22 @@ def _cited_as_basis(parts: list[tuple[int, str]]) -> list[Citation]:
             for c in find_citations(join_lines([(line, clause)]), legal_basis=True):
                 if c not in out:
                     out.append(c)
+    return out
+
+
+def _cited_in_text(b: _Builder, bases: list[Citation]) -> list[Citation]:
+    """Policy documents the project's other prose cites (项目概述, goals, 实际完成情况), not as its legal basis:
+    each 《title》 or 文号 once, those already cited as a basis left out."""
+    known = {(c.title, c.doc_number) for c in bases}
+    out: list[Citation] = []
+    for field_name in ("overview", "overall_goal", "annual_goal", "achieved"):
+        parts = b.prose.get(field_name, [])
+        if not parts:
+            continue
+        for c in find_citations(join_lines([(line, simplified(clean(text))) for line, text in parts]), legal_basis=False):
+            if (c.title, c.doc_number) not in known:
+                known.add((c.title, c.doc_number))
+                out.append(c)
     return out
 
 

@@ -1,7 +1,7 @@
 """The header block of a 绩效目标申报表: 项目名称, 主管部门, 实施单位, dates and money.
 
-Label variants seen across localities are listed here once (项目名称 / 项目全称,
-主管部门 / 主管单位, 计划完成日期 / 计划结束时间 …). Values are whatever stands
+The labels are ``form_labels.tsv``'s, the one table every reader matches (项目名称 /
+项目全称, 主管部门 / 主管单位, 计划完成日期 / 计划结束时间 …). Values are whatever stands
 between one label and the next, so wrapped cells need no special handling once
 the block's lines are joined.
 """
@@ -13,29 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from loaders.amounts import parse_amount
 from loaders.errors import AmountError
+from loaders.labels import field_labels, key_map
 from loaders.records import Amount, Finding, Funds
 
-FIELD_LABELS: tuple[tuple[str, str], ...] = (
-    ("money_unit", r"项目资金\((?:元|万元)\)|资金单位:?(?:元|万元)"),
-    ("name", r"项目(?:名称|全称)"),
-    ("nature", r"项目性质"),
-    ("category", r"项目类别|项目类型"),
-    ("department", r"主管(?:部门|单位)"),
-    ("implementing_unit", r"(?:项目)?实施单位"),
-    # "计划完成日 2023-12-31 / 期": the cell wraps after the value, so 期 is optional here.
-    ("start", r"(?:计划|项目)开始(?:日期?|时间)"),
-    ("end", r"(?:计划|项目)(?:完成|结束)(?:日期?|时间)"),
-    ("total", r"项目资金总额"),
-    ("annual", r"年度资金(?:申请)?总额"),
-    ("fiscal", r"其中:?财政资金"),
-    ("appropriation", r"其中:?当年财政拨款"),
-    ("carry_over", r"(?:其中:?)?上年结转资金"),
-    ("other", r"其他资金"),
-)
-_LABELS = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in FIELD_LABELS))
+# The fields of the header block; their labels are ``form_labels.tsv``'s (one table for every reader).
+HEADER_FIELDS = ("name", "nature", "category", "department", "implementing_unit", "start", "end", "total", "annual",
+                 "fiscal", "appropriation", "carry_over", "other")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern over the matching key (``loaders.labels.key``) for the money unit head and every strong label of
+    ``form_labels.tsv``, longest first, a colon optional; and label key -> field."""
+    fields = {lb.text: lb.field for lb in reversed(field_labels()) if lb.strong}
+    # 项目 before a label may end the value before it (项目类别 经常性项目 主管部门 …): the label without it is matched
+    fields = {t: f for t, f in fields.items() if not (t.startswith("项目") and fields.get(t[2:]) == f)}
+    alternatives = [re.escape(text).replace(":", ":?") for text in sorted(fields, key=lambda t: (-len(t), t))]
+    blocks = "|".join(re.escape(lb.text) for lb in field_labels() if lb.field == "money_block")
+    unit = rf"(?P<money_unit>(?:{blocks})\((?:元|万元)\)|资金单位:?(?:元|万元))"
+    return re.compile(unit + "|" + "|".join(alternatives)), {k.replace(":", ""): v for k, v in fields.items()}
+
+
 _YEAR = re.compile(r"\((?P<year>\d{4})\s*年度\)")
 _US_DATE = re.compile(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})")
 _DATE = re.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?")
@@ -52,20 +54,28 @@ class FieldValue:
 
 
 def find_fields(text: str, line_at: Callable[[int], int]) -> dict[str, list[FieldValue]]:
-    """Values of the form's labels in squashed header text (whitespace removed).
+    """Values of the form's labels (``form_labels.tsv``) in squashed header text (whitespace removed).
 
-    ``line_at(offset)`` gives the 1-based line of a character offset.
+    Labels are matched on the text's key (NFKC, simplified script), so a traditional-script form reads the same;
+    the values are the text as written between one label and the next. ``line_at(offset)`` gives the 1-based
+    line of a character offset. Only ``HEADER_FIELDS`` and ``money_unit`` are returned; other labels bound them.
     Returns: field name -> values in order of appearance (其他资金 appears twice).
     """
+    pattern, by_key = _labels()
+    k, offsets = key_map(text)
+    def at(i: int) -> int:
+        return offsets[i] if i < len(offsets) else len(text)
     fields: dict[str, list[FieldValue]] = {}
-    matches = list(_LABELS.finditer(text))
+    matches = list(pattern.finditer(k))
     for i, m in enumerate(matches):
-        name = m.lastgroup or ""
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[m.end():end].strip(":： ")
+        name = "money_unit" if m.group("money_unit") else by_key.get(m.group(0).replace(":", ""), "")
+        end = at(matches[i + 1].start()) if i + 1 < len(matches) else len(text)
+        value = text[at(m.end()):end].strip(":： ")
         if name == "money_unit":
             value = "万元" if "万元" in m.group(0) else "元"
-        fields.setdefault(name, []).append(FieldValue(value, line_at(m.start())))
+        elif name not in HEADER_FIELDS:
+            continue
+        fields.setdefault(name, []).append(FieldValue(value, line_at(at(m.start()))))
     return fields
 
 

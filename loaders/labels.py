@@ -245,3 +245,136 @@ def title_kind(text: str) -> str | None:
         if title in k:
             return kind
     return None
+
+
+# ---------------------------------------------------------------- labels as OCR prints them
+
+_NEAR_MIN = 4  # a label is matched with one character slipped only from this many characters on
+_HEAD_MIN = 2  # a label cut after this many characters (主管 | 部门 lost) is still read, if only one field has it
+
+
+@dataclass(frozen=True, slots=True)
+class CellLabel:
+    """A label printed in one cell or across adjacent cells of a row.
+
+    ``first`` / ``last``: 0-based indexes of the first cell and one past the last, in the sequence given to
+    ``row_labels``; ``exact``: False when a slip of OCR was tolerated (a character replaced, dropped or added,
+    the label cut short or its first characters lost).
+    """
+
+    first: int
+    last: int
+    label: Label
+    exact: bool
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:i] + text[i + 1:] for i in range(len(text))}
+
+
+def _within_one(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one inserted, dropped or replaced character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:] if i < len(b) else True
+
+
+@lru_cache(maxsize=1)
+def _slip_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Indexes of the labels' keys for OCR slips: (one character deleted -> labels, tail -> labels, head -> labels).
+
+    Tails are the last four characters or more of a label of five or more (``开始日期`` of ``计划开始日期``), heads
+    the first half or more (``主管`` of ``主管部门``); a label of ``_NEAR_MIN`` characters or more is indexed.
+    """
+    deleted: dict[str, set[str]] = {}
+    tails: dict[str, set[str]] = {}
+    heads: dict[str, set[str]] = {}
+    for text in _labels_by_text():
+        if len(text) < _NEAR_MIN:
+            continue
+        for d in _deletions(text) | {text}:
+            deleted.setdefault(d, set()).add(text)
+        for n in range(_NEAR_MIN, len(text)):
+            tails.setdefault(text[-n:], set()).add(text)
+        for n in range(max(_HEAD_MIN, (len(text) + 1) // 2), len(text)):
+            heads.setdefault(text[:n], set()).add(text)
+    return ({k: frozenset(v) for k, v in deleted.items()}, {k: frozenset(v) for k, v in tails.items()},
+            {k: frozenset(v) for k, v in heads.items()})
+
+
+def _one_field(texts: set[str] | frozenset[str]) -> Label | None:
+    """The label standing for ``texts`` when they all label one field (the longest of them), else ``None``."""
+    order = {lb.text: n for n, lb in enumerate(field_labels())}  # longest first, then as the table lists them
+    labels = sorted((_labels_by_text()[t] for t in texts), key=lambda lb: order[lb.text])
+    return labels[0] if labels and len({lb.field for lb in labels}) == 1 else None
+
+
+def slipped_label(text: str, *, cut: bool = True) -> Label | None:
+    """The label an OCR-garbled cell stands for, when only one field fits; ``None`` otherwise.
+
+    Tolerated: one character replaced, dropped or added (``頁目名称``, ``三管部门`` -> 项目名称, 主管部门), the label's
+    first characters lost with at most one garbled one left (``川开始日期`` -> 计划开始日期), or the label cut after
+    its first half (``主管`` -> 主管部门, ``其中:当年财`` -> 其中:当年财政拨款) when ``cut``. Exact labels are
+    ``whole_label``'s.
+    """
+    k = _UNIT_SUFFIX.sub("", key(text)).rstrip(":")
+    if len(k) < _HEAD_MIN or k in _labels_by_text():
+        return None
+    deleted, tails, heads = _slip_index()
+    if len(k) >= _NEAR_MIN - 1:
+        near = {t for d in _deletions(k) | {k} for t in deleted.get(d, ()) if _within_one(k, t)}
+        if near:
+            return _one_field(near)
+        tail = tails.get(k) or (tails.get(k[1:]) if len(k) > _NEAR_MIN else None)
+        if tail:
+            return _one_field(tail)
+    head = heads.get(k) if cut else None
+    return _one_field(head) if head else None
+
+
+def row_labels(cells: list[str], fields: frozenset[str] | None = None) -> list[CellLabel]:
+    """The labels of a row of cells as OCR prints them: whole, split over up to three cells, or slipped.
+
+    ``cells``: the row's cell texts (empty cells are skipped over when joining); ``fields``: the label fields
+    to look for (all when ``None``). Cells are read left to right; at each cell the longest exact join wins
+    (``项 | 目名称``, ``年度资金申请 | 总额``), then the longest slipped one (``项目 | 目名称``, ``其中:当年财 | 攻拨款``).
+    Returns: the labels found, in order, never overlapping.
+    """
+    out: list[CellLabel] = []
+    filled = [i for i, c in enumerate(cells) if key(c)]
+    p = 0
+    while p < len(filled):
+        found: CellLabel | None = None
+        for q in range(min(len(filled), p + 3), p, -1):
+            label = whole_label("".join(cells[i] for i in filled[p:q]))
+            if label and (fields is None or label.field in fields):
+                found = CellLabel(filled[p], filled[q - 1] + 1, label, True)
+                break
+        if found is None and not _is_value(cells[filled[p]]):
+            for q in range(min(len(filled), p + 3), p, -1):
+                if any(whole_label(cells[i]) or _is_value(cells[i]) for i in filled[p + 1:q]):
+                    continue  # a label or a number of its own is never the rest of a slipped one
+                # a label cut short only where the cell after it is empty: the rest was lost with that cell
+                cut = filled[q - 1] + 1 < len(cells) and not key(cells[filled[q - 1] + 1])
+                label = slipped_label("".join(cells[i] for i in filled[p:q]), cut=cut)
+                if label and (fields is None or label.field in fields):
+                    found = CellLabel(filled[p], filled[q - 1] + 1, label, False)
+                    break
+        if found is None:
+            p += 1
+            continue
+        out.append(found)
+        p = next((n for n, i in enumerate(filled) if i >= found.last), len(filled))
+    return out
+
+
+_VALUE = re.compile(r"[\d.,%\-/:年月日]+")
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.fullmatch(key(text)))

@@ -153,8 +153,9 @@ class Finding:
     """Something in a document that was not understood or does not add up.
 
     ``kind`` is ``unexplained`` (a line, or run of lines, whose content no record holds),
-    ``inconsistent`` (the document contradicts itself; recorded, not corrected)
-    or ``missing`` (a part the form should have but does not).
+    ``inconsistent`` (the document contradicts itself; recorded, not corrected),
+    ``missing`` (a part the form should have but does not) or ``doubtful`` (read, but only by tolerating
+    an OCR slip: a garbled or split label, kept as written).
     """
 
     kind: str

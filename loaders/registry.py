@@ -10,15 +10,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from types import ModuleType
 
-from loaders import declaration_text, declaration_tsv, form, self_evaluation_tsv
+from loaders import declaration_text, declaration_tsv, form
 from loaders.grid import Grid
 from loaders.records import Document
 from loaders.text import Source
 
-# The three layouts of the Songjiang seeds come first (they read their wrapped PDF
-# text and OCR noise most exactly); the general form reader reads every other form.
+# The two layouts of the Songjiang declarations come first (they read the sub-projects of their
+# narratives and their OCR noise most exactly); the general form reader reads every other form,
+# the Songjiang self-evaluations among them.
 LAYOUTS: dict[str, ModuleType] = {
-    self_evaluation_tsv.LAYOUT: self_evaluation_tsv,
     declaration_tsv.LAYOUT: declaration_tsv,
     declaration_text.LAYOUT: declaration_text,
     form.LAYOUT: form,

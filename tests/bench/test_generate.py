@@ -77,12 +77,17 @@ def _read_rows(project) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+# The reader of each way the generator writes: a self-evaluation written like seed 003 is read by the
+# general form reader, as the seed itself is.
+READ_BY = {"declaration-text": "declaration-text", "declaration-tsv": "declaration-tsv", "self-evaluation-tsv": "form"}
+
+
 def test_every_document_reads_back_as_generated(corpus: Path) -> None:
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest:
         doc = load(corpus / "documents" / entry["file"])
         assert (doc.layout, doc.kind, doc.department, doc.fiscal_year) == (
-            entry["layout"], entry["kind"], entry["department"], entry["fiscal_year"]), entry["file"]
+            READ_BY[entry["layout"]], entry["kind"], entry["department"], entry["fiscal_year"]), entry["file"]
         assert [p.name for p in doc.projects] == [p["name"] for p in entry["projects"]], entry["file"]
         for project, expected in zip(doc.projects, entry["projects"], strict=True):
             assert _read_rows(project) == _expected_rows(expected), (entry["file"], project.name)

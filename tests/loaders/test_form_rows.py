@@ -1,9 +1,9 @@
-"""Rows real exports write, read alike whichever reader takes the file: merged level cells labelled below
+"""Rows real exports write, read alike whatever separates the cells: merged level cells labelled below
 their first row, the money block headed 万元 with the 执行率 / 分值 / 得分 of its money row, 其中：当年财政拨款,
 and table header text inside the rows.
 
 The form below is invented in the shape of the national 项目支出绩效自评表; expected values are read off it.
-Tab-separated it is read by the self-evaluation layout, pipe-separated by the general form reader.
+Tab-separated or pipe-separated, the general form reader reads it.
 """
 
 from __future__ import annotations
