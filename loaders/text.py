@@ -149,11 +149,6 @@ def clean(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def strip_html(text: str) -> str:
-    """``text`` without the HTML tags a web page's export leaves in its cells (``<p>…</p>``, ``<br>``)."""
-    return _HTML_TAG.sub("", text)
-
-
 def squash(text: str) -> str:
     """``clean`` and then drop every whitespace character (for matching labels)."""
     return re.sub(r"\s+", "", clean(text))
