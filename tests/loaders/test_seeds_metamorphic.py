@@ -4,6 +4,8 @@ The tab-separated seeds (an OCR declaration and a self-evaluation) are written a
 (each tab one pipe, with and without spaces, empty cells kept) and with the framing pipes of a Markdown-like
 table; every seed again with Windows line ends. Every record — projects, money with its lines,
 citations, indicators, budget lines — must be the same, line numbers included (one row stays one line).
+The self-evaluation, read by the general form reader, also meets the rewrites of the forms (traditional
+characters, full-width digits, 主管单位).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 
 from loaders import load
 from loaders.records import Document
+from tests.loaders import test_forms_metamorphic as forms_metamorphic
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 TABBED = sorted(p.name for p in SEEDS.glob("*.txt") if "\t" in p.read_text(encoding="utf-8"))
@@ -68,3 +71,22 @@ def test_pipes_instead_of_tabs_give_the_same_records(tmp_path: Path, name: str, 
 @pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
 def test_windows_line_ends_give_the_same_records(tmp_path: Path, name: str) -> None:
     _same(tmp_path, name, _crlf)
+
+
+# The seed self-evaluation is read by the general form reader, so it meets the same rewrites as the forms of
+# tests/forms whose tables keep their rows: re-cut into tabs or pipes, traditional characters (OpenCC s2t),
+# full-width digits, 主管单位 for 主管部门. Names, money, indicators and citations compare as the forms' do.
+FORM_READ = [name for name in TABBED if load(SEEDS / name).layout == "form"]
+
+
+def test_the_seed_self_evaluation_is_read_by_the_form_reader() -> None:
+    assert FORM_READ == ["003_9ccbaafc82c3a09f.txt"]
+
+
+@pytest.mark.parametrize("how", sorted(forms_metamorphic.ROW_SAFE))
+@pytest.mark.parametrize("name", FORM_READ)
+def test_the_form_read_seed_meets_the_forms_rewrites(tmp_path: Path, name: str, how: str) -> None:
+    original = (SEEDS / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(forms_metamorphic.ROW_SAFE[how](original), encoding="utf-8")
+    assert forms_metamorphic.records(load(path)) == forms_metamorphic.records(load(SEEDS / name))
