@@ -25,12 +25,12 @@ from loaders.declaration import (
     parse_preamble,
     report_unexplained,
 )
+from loaders.form import read_indicator_rows
 from loaders.form_fields import MONEY_FIELDS, FieldValue, fiscal_year
 from loaders.goals import split_goals
-from loaders.indicator_cells import parse_indicator_cells
 from loaders.indicator_inline import is_fragment, parse_inline
 from loaders.narrative import Narrative, parse_narrative, starts_narrative
-from loaders.records import Amount, Document, Finding, Funds, Project
+from loaders.records import Amount, Document, Finding, Funds, Indicator, Project
 from loaders.targets import is_target
 from loaders.text import Source, clean, is_page_number
 
@@ -180,13 +180,12 @@ def _read_form(region: list[tuple[int, str]], path: str, known_names: list[str],
     overall, annual, understood = split_goals(goal_text) if all("\t" not in t for _, t in goal_lines) else (None, None, False)
     if understood:
         used |= {ln for ln, _ in goal_lines}
-    parse = parse_indicator_cells(rows[table_at + 1:], 1, path) if table_at < len(rows) else None
-    if table_at < len(rows):
+    indicators: list[Indicator] = []
+    if table_at < len(rows):  # the body of the 绩效指标 table, read as the form reader reads any table's body
         used.add(rows[table_at].line)
-    if parse:
-        used |= parse.covered
-        findings += parse.findings
-    indicators = parse.indicators if parse else []
+        indicators, read, table_findings = read_indicator_rows([(r.line, list(r.cells)) for r in rows[table_at + 1:]], path)
+        used |= read
+        findings += table_findings
     units: list[tuple[int, str]] = []
     for ln, raw in inline:
         # Goal text and the whole table run together in one OCR line.

@@ -117,22 +117,49 @@ def tokenize(grid: Grid) -> list[Tok]:
                 pieces = _split_line(written)
             else:
                 pieces = [written.replace("\n", " ").strip()]
-            pieces, slipped = _mend_labels(pieces)
-            for p, piece in enumerate(pieces):
-                n += 1
-                if p in slipped:
-                    tok = _annotate(Tok(piece, line, r, piece=n))
-                    label, exact = slipped[p]
-                    tok.label, tok.slip = tok.label or label, None if exact else label.text
-                    toks.append(tok)
-                    continue
-                if _SPACED_NUMBER.fullmatch(piece.strip()):
-                    piece = re.sub(r"\s+", "", piece)  # OCR spaces a number's separators: 2, 000, 000. 00
-                for part in _split_glued(piece):
-                    text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
-                    if text and not _ENUM.match(text):
-                        toks.append(_annotate(Tok(text, line, r, piece=n)))
+            n = _cell_toks(toks, pieces, line, r, n)
     return toks
+
+
+def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int) -> int:
+    """Append the tokens of one cell's pieces (labels mended, glued labels split) to ``toks``; returns the
+    number of the last piece."""
+    pieces, slipped = _mend_labels(pieces)
+    for p, piece in enumerate(pieces):
+        n += 1
+        if p in slipped:
+            tok = _annotate(Tok(piece, line, row, piece=n))
+            label, exact = slipped[p]
+            tok.label, tok.slip = tok.label or label, None if exact else label.text
+            toks.append(tok)
+            continue
+        if _SPACED_NUMBER.fullmatch(piece.strip()):
+            piece = re.sub(r"\s+", "", piece)  # OCR spaces a number's separators: 2, 000, 000. 00
+        for part in _split_glued(piece):
+            text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
+            if text and not _ENUM.match(text):
+                toks.append(_annotate(Tok(text, line, row, piece=n)))
+    return n
+
+
+def read_indicator_rows(rows: list[tuple[int, list[str]]], path: str, value_cols: tuple[str, ...] = ("target",),
+                        ) -> tuple[list[Indicator], set[int], list[Finding]]:
+    """The body rows of a 绩效指标 table read as the form reader reads any table's body.
+
+    ``rows``: (1-based line, the row's cells) below the table's header; ``value_cols``: the columns after the
+    三级指标 name (``target`` for a declaration; ``target``, ``actual``, ``weight``, ``score``, ``note`` for a
+    self-evaluation). Returns: (indicators, lines read, findings).
+    """
+    toks: list[Tok] = []
+    n = 0
+    for r, (line, cells) in enumerate(rows):
+        n = _cell_toks(toks, [c.translate(_FULL_WIDTH_NUMBERS).strip() for c in cells], line, r, n)
+    state = _State(path, toks, ())
+    body = [t for t in _merge_wrapped(_explode(_rejoin(toks))) if key(t.text) != "指标"]
+    cur = _Builder()
+    _read_body(state, cur, body, list(value_cols), parallel=False)
+    _carry_up(cur.indicators, 0)
+    return cur.indicators, state.covered, state.findings
 
 
 def _mend_labels(pieces: list[str]) -> tuple[list[str], dict[int, tuple[Label, bool]]]:
@@ -790,13 +817,36 @@ def _merge_wrapped(toks: list[Tok]) -> list[Tok]:
                     out.append(Tok(joined, t.line, t.row, levels=level_of(joined), piece=t.piece))
                     i += 2
                     continue
+        if not t.levels and i + 1 < len(toks) and toks[i + 1].row == t.row:
+            cut = _cut_level(t.text)
+            if cut is not None:  # a level label OCR cut short (产出指 for 产出指标), with the row going on after it
+                out.append(Tok(cut, t.line, t.row, levels=level_of(cut), piece=t.piece))
+                i += 1
+                continue
         out.append(t)
         i += 1
     return out
 
 
+def _cut_level(text: str) -> str | None:
+    """The level label ``text`` is the start of (two characters or more, one framework category only), or ``None``."""
+    from loaders.labels import levels
+
+    k = key(text)
+    if not 2 <= len(k) <= 5 or level_of(text) or _value_like(text):
+        return None
+    framework = {lv.category for lvs in levels().values() for lv in lvs}
+    found = sorted((label for label in levels() if label.startswith(k) and label != k),
+                   key=lambda lb: (lb not in framework, len(lb), lb))  # 产出指标 before 产出值
+    categories = {lv.category for label in found for lv in levels()[label]}
+    return found[0] if found and len(categories) == 1 else None
+
+
 def _filler(t: Tok) -> bool:
-    return key(t.text) in ("绩效指标",) or bool(re.fullmatch(r"[….。 ]+", t.text))
+    """The vertical 绩效指标 cell beside the table (whole, or one or two of its characters per row: 绩, 效 指, ·绩·效;
+    not 指标 or 标, which may end a wrapped level label), or dots."""
+    k = re.sub(r"[·•・]", "", key(t.text))
+    return k == "绩效指标" or 0 < len(k) <= 3 and set(k) <= set("绩效指标") and bool(set(k) & set("绩效")) or bool(re.fullmatch(r"[….。·•・ ]+", t.text))
 
 
 def _explode(body: list[Tok]) -> list[Tok]:
@@ -905,6 +955,13 @@ def _read_body(state: _State, cur: _Builder, cells: list[Tok], value_cols: list[
             continue
         name = c
         k += 1
+        if row_mode and value_cols == ["target"] and k + 1 < len(cells) and cells[k].row == name.row == cells[k + 1].row \
+                and not cells[k].levels and not _value_like(cells[k].text) and _value_like(cells[k + 1].text):
+            # the row's values follow the cell after this one: this one is debris left of the name (OCR noise)
+            state.findings.append(Finding("unexplained", name.line, f"{state.path}:{name.line}: a cell between the "
+                                          "level labels and the indicator's name; not read", name.text))
+            name = cells[k]
+            k += 1
         if parallel:
             k, name, l2 = _annual_half(cells, k, name, l2, row_mode)
         nxt = cells[k] if k < len(cells) else None
@@ -1050,14 +1107,17 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
     found: list[tuple[str, tuple[Level, ...]]] = []
     rest = list(cells)
     while rest and rest[0].levels and len(found) < 2:
-        found.append((rest[0].text, rest[0].levels))
+        found.append((_SPACE_BY_CJK.sub("", rest[0].text), rest[0].levels))  # 成本指 标 as OCR spaced it
         rest.pop(0)
     new_l1, new_l2 = l1, l2
     for n, (text, lv) in enumerate(found):
         can1 = any(x.level == 1 for x in lv)
         can2 = any(x.level == 2 for x in lv)
         followed = n + 1 < len(found)
-        if can1 and (followed or not can2):
+        # a label of either level (满意度指标) whose 二级 reading would not sit under the current 一级 label is a 一级 one
+        foreign = can1 and can2 and not followed and new_l1 is not None and _parent_category(text) is not None \
+            and _parent_category(text) != framework_category(new_l1, 1)
+        if can1 and (followed or not can2 or foreign):
             # a 一级 label printed mid-way down its merged cell, after the 二级 labels under it, keeps the 二级 one
             keep = not followed and new_l2 is not None and _parent_category(new_l2) == framework_category(text, 1)
             new_l1, new_l2 = text, new_l2 if keep else None
@@ -1085,7 +1145,8 @@ def _carry_up(indicators: list[Indicator], first: int) -> None:
     An export writes a merged 一级/二级 cell's label on one of its rows (often the middle one), so the rows
     above it come out with empty level cells though the merged cell spans them. In such a table a 一级 label
     comes out below some of the rows it spans, so a row's 一级 label is its 二级 label's framework parent
-    (数量指标 -> 产出指标, written as the table prints that 一级 label) wherever the two disagree.
+    (数量指标 -> 产出指标, written as the table prints that 一级 label) wherever the two disagree; in any table
+    where that parent's label is printed further down than the row.
     """
     labelled = next((n for n in range(first, len(indicators)) if indicators[n].level1 or indicators[n].level2), None)
     if labelled is None or labelled - first > _MERGED_ROWS_ABOVE:
@@ -1093,24 +1154,30 @@ def _carry_up(indicators: list[Indicator], first: int) -> None:
     top = indicators[labelled]
     for n in range(first, labelled):
         indicators[n] = replace(indicators[n], level1=top.level1, level2=top.level2)
-    if labelled == first:
-        return  # labels on the first row of their cells: what is printed is read
-    printed = {}
-    for ind in indicators[first:]:
-        category = framework_category(ind.level1, 1) if ind.level1 else None
-        if category and category not in printed:
-            printed[category] = ind.level1
+    centred = labelled > first  # rows above the first label: the labels stand half-way down their cells
+    printed: dict[str, tuple[int, str]] = {}  # 一级 category -> (first row it is printed on, as printed)
+    for n in range(first, len(indicators)):
+        l1 = indicators[n].level1
+        category = framework_category(l1, 1) if l1 else None
+        if category and l1 and category not in printed:
+            printed[category] = (n, l1)
     if not printed:
         return  # the table prints no 一级 labels: none is added
     for n in range(first, len(indicators)):
         parent = _parent_category(indicators[n].level2)
         l1 = indicators[n].level1
-        if parent and (l1 is None or framework_category(l1, 1) != parent):
-            indicators[n] = replace(indicators[n], level1=printed.get(parent, parent))
+        if not parent or l1 is not None and framework_category(l1, 1) == parent:
+            continue
+        # the row's 一级 label disagrees with its 二级 one: the right one is printed further down (its merged
+        # cell's label stands below the row), or the table prints its labels half-way down their cells
+        if centred or parent in printed and printed[parent][0] > n:
+            indicators[n] = replace(indicators[n], level1=printed[parent][1] if parent in printed else parent)
 
 
 def _add_indicator(cur: _Builder, name: str, values: dict[str, str], line: int, l1: str | None, l2: str | None) -> None:
     name = clean(name)
+    if re.match(r"[<>=≤≥≦≧≪≫]", name):
+        return  # a target with no name before it (the row's name cell is empty): no indicator
     if len(name) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or head_of(name) or whole_label(name) \
             or (_value_like(name) and len(name) <= 8 and not values):
         return  # a stray value, head or label cell of a scrambled table is no indicator

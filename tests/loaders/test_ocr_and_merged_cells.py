@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import loaders
+from loaders import form
 from loaders.form_fields import find_fields
 from loaders.labels import row_labels, slipped_label
 
@@ -151,3 +152,31 @@ def test_goals_in_columns_go_to_their_columns(tmp_path: Path) -> None:
     (project,) = loaders.load(path).projects
     assert project.annual_goal == "新建图书角10个,配送图书5000册。"  # NFKC, the page's <p> tags left out
     assert project.achieved == "新建图书角10个,配送图书5200册。"
+
+
+# The body of an OCR'd declaration's 绩效指标 table, cut into cells as a tab-separated export has them: the vertical
+# 绩效指标 cell comes out one or two characters per row (绩, 效 指, 标), a level label is cut (产出指) or spaced
+# (经济成本指 标), a row holds OCR debris left of the name, one row has a target but no name.
+TABLE = [
+    (10, ["", "成本指标", "经济成本指 标", "图书采购成本", "≤50000.00(元)"]),
+    (11, ["绩", "产出指", "数量指标", "新建图书角数量", "≥10.00(个)"]),
+    (12, ["效 指", "标", "质量指标", "图书验收合格率", "=100.00(%)"]),
+    (13, ["标", "", "双里泪", "图书角开放时长", "≥40.00(小时/周)"]),
+    (14, ["", "效益指 标", "社会效益指标", "居民借阅人次", "≥3000.00(人次)"]),
+    (15, ["", "", "", "", "≥1.00(次)"]),
+    (16, ["", "满意度 指标", "服务对象满意度指标", "读者满意度", "≥90.00(%)"]),
+]
+
+
+def test_an_ocr_indicator_table_reads_as_printed() -> None:
+    indicators, read, _ = form.read_indicator_rows(TABLE, "table.txt")
+    assert [(i.name, i.level1, i.level2, i.target.text if i.target else None, i.line) for i in indicators] == [
+        ("图书采购成本", "成本指标", "经济成本指标", "≤50000.00(元)", 10),
+        ("新建图书角数量", "产出指标", "数量指标", "≥10.00(个)", 11),
+        ("图书验收合格率", "产出指标", "质量指标", "=100.00(%)", 12),
+        ("图书角开放时长", "产出指标", "质量指标", "≥40.00(小时/周)", 13),
+        ("居民借阅人次", "效益指标", "社会效益指标", "≥3000.00(人次)", 14),
+        ("读者满意度", "满意度指标", "服务对象满意度指标", "≥90.00(%)", 16),
+    ]
+    assert read >= {10, 11, 12, 13, 14, 16}
+    assert not any("双里泪" in str(i) for i in indicators)  # the debris is not read into any record
