@@ -48,3 +48,23 @@ def test_the_per_document_work_runs_on_the_workers(cluster) -> None:
     assert report.parsed == len(SEED_FILES) == 5
     assert report.graphs_built == 5
     assert not report.errors
+
+
+def test_a_worker_that_reads_other_bytes_than_the_build_is_an_error(cluster, tmp_path: Path) -> None:
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    changing, cached = docs / "a.txt", docs / "b.txt"
+    changing.write_bytes((SEEDS / SEED_FILES[1]).read_bytes())
+    cached.write_bytes((SEEDS / SEED_FILES[3]).read_bytes())
+    pipeline.build([cached], out, dataset=False, validate_graph=False)  # b.txt is in the cache from now on
+
+    def rewrite(file: Path) -> None:  # called for b.txt, taken from the cache after a.txt was hashed
+        if file == cached:
+            changing.write_bytes((SEEDS / SEED_FILES[0]).read_bytes())
+
+    _, report = pipeline.build([docs], out, rewrite, dataset=False, validate_graph=False,
+                               scheduler=cluster.scheduler_address)
+    assert [doc.path for doc in report.documents] == [str(cached)]
+    assert [e.message for e in report.errors] == [
+        f"{changing}: a Dask worker read other bytes at this path than the build (workers must see the same "
+        "files: a shared filesystem, absolute paths)"]
