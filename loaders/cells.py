@@ -54,13 +54,14 @@ def cell_label(text: str) -> str | None:
     return found[0].label.field if found else None
 
 
-def segments(row: Row) -> list[tuple[str, str]]:
+def segments(row: Row, slips: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """A row as ('label', field) / ('text', value) / ('rest', piece) segments.
 
     Labels are found as ``loaders.labels.row_labels`` finds them: whole, split over adjacent cells
     (``项 | 目名称``) or garbled by OCR (``三管部门``); a label at the end of a value cell splits it
     (``其他经常性 项目 项目类别`` -> ('text', 其他经常性项目), ('label', category)); the pieces of the vertical
-    ``项目资金（元）`` cell are ('rest', …).
+    ``项目资金（元）`` cell are ('rest', …). Each label read only by tolerating an OCR slip is appended to
+    ``slips`` as (its cells as written, what it was read as: ``a start label (计划开始日期)``).
     """
     cells = [squash_cell(c) for c in row.cells]
     spans = {f.first: f for f in row_labels(cells, CELL_FIELDS | _MONEY_HEAD)}
@@ -72,6 +73,9 @@ def segments(row: Row) -> list[tuple[str, str]]:
         if span is not None:
             kind = "rest" if span.label.field in _MONEY_HEAD else "label"
             out.append((kind, squashed if kind == "rest" else span.label.field))
+            if not span.exact and slips is not None:
+                slips.append((" ".join(c for c in row.cells[span.first:span.last] if c.strip()),
+                              f"a {span.label.field} label ({span.label.text})"))
             i = span.last
             continue
         i += 1

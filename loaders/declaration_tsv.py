@@ -238,7 +238,8 @@ def _read_header_row(row: Row, fields: dict[str, list[FieldValue]], money: dict[
         elif parts and label in _TEXT_FIELDS:
             fields.setdefault(label, []).append(FieldValue("".join(parts), row.line))
 
-    for kind, text in segments(row):
+    slips: list[tuple[str, str]] = []
+    for kind, text in segments(row, slips):
         if kind == "label":
             close()
             label, parts = text, []
@@ -249,6 +250,8 @@ def _read_header_row(row: Row, fields: dict[str, list[FieldValue]], money: dict[
         else:
             parts.append(text)
     close()
+    findings += [Finding("doubtful", row.line, f"{path}:{row.line}: {written} read as {label_text}", written)
+                 for written, label_text in slips]
     meaningful = [t for t in leftovers if (re.search(r"\d", t) or len(t) > 3) and not re.fullmatch(r"\(?元\)?|\d", t)]
     if meaningful:
         findings.append(Finding("unexplained", row.line, f"{path}:{row.line}: cells with no readable label",

@@ -187,6 +187,7 @@ def head_of(text: str) -> str | None:
     return indicator_heads().get(key(text).rstrip(":"))
 
 
+@lru_cache(maxsize=1 << 16)
 def whole_label(text: str) -> Label | None:
     """The field label a whole cell is (strong or weak), ignoring a trailing colon and unit (``年度资金总额:``)."""
     k = _UNIT_SUFFIX.sub("", key(text)).rstrip(":")
@@ -347,16 +348,24 @@ def row_labels(cells: list[str], fields: frozenset[str] | None = None) -> list[C
     """
     out: list[CellLabel] = []
     filled = [i for i, c in enumerate(cells) if key(c)]
+    longest = _longest_label() + 1  # a join longer than every label (and a slip) is none
     p = 0
     while p < len(filled):
         found: CellLabel | None = None
+        if len(key(cells[filled[p]])) > longest:
+            p += 1
+            continue
         for q in range(min(len(filled), p + 3), p, -1):
+            if sum(len(key(cells[i])) for i in filled[p:q]) > longest:
+                continue
             label = whole_label("".join(cells[i] for i in filled[p:q]))
             if label and (fields is None or label.field in fields):
                 found = CellLabel(filled[p], filled[q - 1] + 1, label, True)
                 break
         if found is None and not _is_value(cells[filled[p]]):
             for q in range(min(len(filled), p + 3), p, -1):
+                if sum(len(key(cells[i])) for i in filled[p:q]) > longest:
+                    continue
                 if any(whole_label(cells[i]) or _is_value(cells[i]) for i in filled[p + 1:q]):
                     continue  # a label or a number of its own is never the rest of a slipped one
                 # a label cut short only where the cell after it is empty: the rest was lost with that cell
@@ -371,6 +380,11 @@ def row_labels(cells: list[str], fields: frozenset[str] | None = None) -> list[C
         out.append(found)
         p = next((n for n, i in enumerate(filled) if i >= found.last), len(filled))
     return out
+
+
+@lru_cache(maxsize=1)
+def _longest_label() -> int:
+    return max(len(text) for text in _labels_by_text())
 
 
 _VALUE = re.compile(r"[\d.,%\-/:年月日]+")
