@@ -21,7 +21,10 @@ import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
+from graph import subgraph
 from graph.describe import KIND_OF_CLASS, kind_of, label_of, money_of, project_money, source_of, top_level, year_of
+from graph.store import Store
+from graph.subgraph import as_store
 from graph.view_select import find_nodes
 from loaders.errors import QueryError
 from ontology import ORG, PKG
@@ -102,7 +105,7 @@ def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
     if indicators:
         relations[PKG.hasIndicator] = ("indicator", False)
     for prop, (relation, backwards) in relations.items():
-        for s, o in graph.subject_objects(prop):
+        for s, o in sorted(graph.subject_objects(prop)):  # in term order, whatever order the store answers in
             if prop == PKG.cites and (s, PKG.justifiedBy, o) in graph:
                 continue  # one edge per citation; justifies already says it
             a, b = (o, s) if backwards else (s, o)
@@ -228,6 +231,18 @@ def components(graph: Graph, g: nx.MultiDiGraph | None = None, *, through_organi
     return out
 
 
+def _money_reach(g: nx.MultiDiGraph, policy: str) -> set[URIRef]:
+    """``policy`` and every node a justification path from it passes (``justification_paths``)."""
+    reach, todo = {policy}, [policy]
+    while todo:
+        node = todo.pop()
+        for _, b, relation in g.out_edges(node, data="relation"):
+            if (relation == "justifies" if node == policy else relation in MONEY_PATH) and b not in reach:
+                reach.add(b)
+                todo.append(b)
+    return {URIRef(n) for n in reach}
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """What ``policykg analyze`` prints: the four analyses of one graph."""
@@ -241,11 +256,35 @@ class Report:
     paths: list[tuple[Step, ...]]
 
 
-def analyze(graph: Graph, *, policy: str | None = None, top: int = 10) -> Report:
+def projection(source: Store | Graph, *, indicators: bool = False) -> Graph:
+    """The triples of ``source`` that ``to_networkx`` and the analyses read, fetched through SPARQL SELECT.
+
+    That is every entity's rdf:type, names (label, title, 文号, year), every project's amounts and
+    pkg:partOf, budget-line amounts and the ``PROJECTION`` links (and pkg:hasIndicator with
+    ``indicators``); no long texts, indicators, citations or audit findings. ``source``: any
+    ``graph.store`` store or an rdflib graph. Returns: a new rdflib ``Graph``. Raises: QueryError.
+    """
+    store = as_store(source)
+    kinds = [k for k in KIND_OF_CLASS.values() if k != "indicator" or indicators]
+    graph = subgraph.entities(store, kinds, extra=("pkg:amount",))
+    subgraph.entities(store, (), graph, classes=("pkg:BudgetLine",), extra=("pkg:amount",))
+    subgraph.money(store, graph)
+    subgraph.links(store, (*subgraph.LINKS, *(("pkg:hasIndicator",) if indicators else ())), graph)
+    untyped = {n for s, _, o in graph.triples((None, None, None)) for n in (s, o)
+               if isinstance(n, URIRef) and (n, RDF.type, None) not in graph}
+    subgraph.names(store, untyped, graph)  # linked nodes of no class: their names, as to_networkx reads them
+    return graph
+
+
+def analyze(source: Store | Graph, *, policy: str | None = None, top: int = 10) -> Report:
     """All analyses at once. ``policy``: a label fragment, 文号 or IRI (default: the most cited policy).
 
-    Raises: QueryError when ``policy`` names no policy document or several.
+    ``source``: any ``graph.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph; only the
+    entity skeleton (``projection``) and the sources of the policy's paths are asked for.
+    Raises: QueryError when ``policy`` names no policy document or several, or from the store.
     """
+    store = as_store(source)
+    graph = projection(store)
     g = to_networkx(graph)
     cited = most_cited(graph, g, top)
     if policy:
@@ -256,6 +295,8 @@ def analyze(graph: Graph, *, policy: str | None = None, top: int = 10) -> Report
         chosen: str | None = str(found[0])
     else:
         chosen = cited[0].iri if cited else None
+    if chosen:
+        subgraph.provenance(store, _money_reach(g, chosen), graph)  # source_of for each step of a path
     paths = justification_paths(graph, chosen, g) if chosen else []
     return Report(g.number_of_nodes(), g.number_of_edges(), cited, centrality(g, top), components(graph, g),
                   chosen, paths)

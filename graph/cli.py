@@ -317,14 +317,20 @@ def view(
     depth: Annotated[int, typer.Option("--depth", help="Links out from the focus")] = 1,
     year: Annotated[str, typer.Option("--year", help="Only projects of this fiscal year, e.g. 2023")] = "",
     lineage: Annotated[str, typer.Option("--lineage", help="A programme across years (pkg:continues, pkg:partOf)")] = "",
+    store_dir: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Write a pyvis HTML view that opens without a network: the overview, a --focus, or a --lineage."""
     from graph import views  # pyvis and jinja2 are imported only for this command
 
     try:
-        kg = views.view_graph(graph) if not (focus or lineage) else store.open_graph(graph)
-        chosen = views.make_view(kg, focus_on=focus or None, depth=depth, year=year or None, lineage_of=lineage or None)
-        path = views.write_view(kg, out_file, view=chosen)
+        opened = _open_store(graph, store_dir, endpoint)
+        try:
+            chosen = views.make_view(opened, focus_on=focus or None, depth=depth, year=year or None,
+                                     lineage_of=lineage or None)
+        finally:
+            opened.close()
+        path = views.write_view(opened, out_file, view=chosen)
     except PolicyKGError as exc:
         raise _fail(exc) from None
     err.print(safe(chosen.description))
@@ -340,10 +346,16 @@ def analyze(
     graph: Annotated[Path, typer.Option("--graph", help="The built graph to analyse")] = DEFAULT_GRAPH,
     policy: Annotated[str, typer.Option("--policy", help="Policy whose path to the money is shown (name, 文号 or IRI)")] = "",
     top: Annotated[int, typer.Option("--top", help="Rows per table")] = 10,
+    store_dir: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Most-cited policies, central nodes, connected groups, and one policy's path to the money (networkx)."""
     try:
-        report = analysis.analyze(store.open_graph(graph), policy=policy or None, top=top)
+        opened = _open_store(graph, store_dir, endpoint)
+        try:
+            report = analysis.analyze(opened, policy=policy or None, top=top)
+        finally:
+            opened.close()
     except PolicyKGError as exc:
         raise _fail(exc) from None
     cited = RichTable(title="Most-cited policies (projects whose 立项依据 legal basis cites them)")
@@ -381,10 +393,16 @@ def evolution(
     graph: Annotated[Path, typer.Option("--graph", help="The built graph")] = DEFAULT_GRAPH,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     all_targets: Annotated[bool, typer.Option("--all", help="Also list targets that did not change")] = False,
+    store_dir: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Lineage of a project across years: department, money (yuan), and how indicator targets changed."""
     try:
-        timeline = lineage_view.evolution(store.open_graph(graph), name)
+        opened = _open_store(graph, store_dir, endpoint)
+        try:
+            timeline = lineage_view.evolution(opened, name)
+        finally:
+            opened.close()
     except PolicyKGError as exc:
         raise _fail(exc) from None
     if fmt == "json":

@@ -201,7 +201,8 @@ def _project_facts(graph: Graph, p: Node) -> list[str]:
     children = children_of(graph, p)
     if children:
         facts.append(f"sub-projects 子项目 ({len(children)}): " + _more([label_of(graph, c) for c in children]))
-    lines = sorted(graph.objects(p, PKG.hasBudgetLine), key=lambda b: int(str(graph.value(b, PKG.sourceLine) or 0)))
+    lines = sorted(graph.objects(p, PKG.hasBudgetLine),  # by line, then as listed (…/budget/2 before …/budget/10)
+                   key=lambda b: (int(str(graph.value(b, PKG.sourceLine) or 0)), len(str(b)), str(b)))
     if lines:
         items = [f"{label_of(graph, b)} {wan(Decimal(str(graph.value(b, PKG.amount))))}"
                  if graph.value(b, PKG.amount) is not None else label_of(graph, b) for b in lines]

@@ -1,6 +1,6 @@
 """How a project evolved across years: its lineage with department, money and indicator targets.
 
-Reads a built graph (``pkg:continues`` links of the derived graph, projects of
+Reads any store holding a built graph (``pkg:continues`` links of the derived graph, projects of
 the source graphs). A sub-project with no link of its own follows its parent's
 (2023 金融赋能 is part of 2023 G60科创走廊建设, which continues 2022
 G60科创走廊建设), and takes its parent's indicators when it has none, as its
@@ -20,11 +20,16 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
+from graph import subgraph
+from graph.bindings import sparql_term
 from graph.lineage import name_similarity
+from graph.store import Store
+from graph.subgraph import as_store
 from loaders.errors import QueryError
 from ontology import PKG
 
 AMOUNTS = (PKG.annualFunds, PKG.initialBudget, PKG.totalFunds, PKG.adjustedBudget)
+SCORE_PLACES = Decimal("0.001")  # pkg:linkScore as graph.derived writes it
 INDICATOR_MATCH = 0.45  # name similarity for two indicators to be "the same" across years
 _IN_NAME = re.compile(r"(达到|不少于|不低于|至少|力争|超过|超)\s*(\d+(?:\.\d+)?)\s*(家|个|场|次|篇|人|项|期|份|万元|元|%)")
 
@@ -90,18 +95,22 @@ class Timeline:
     changes: list[TargetChange] = field(default_factory=list)
 
 
-def evolution(graph: Graph, name: str) -> Timeline:
+def evolution(source: Store | Graph, name: str) -> Timeline:
     """The lineage of every project named ``name`` (exact label, else containing it), earliest first.
 
-    Raises: QueryError naming similar project labels when no project matches.
+    ``source``: any ``graph.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph; the store is
+    asked for the projects so named, then for the lineage's projects and their facts, step by step
+    (``graph.subgraph``), never for the whole graph.
+    Raises: QueryError naming similar project labels when no project matches, or from the store.
     """
-    labels = {str(o): s for s, o in graph.subject_objects(RDFS.label)
-              if isinstance(s, URIRef) and (s, _TYPE, PKG.Project) in graph}
-    starts = [iri for label, iri in labels.items() if label == name] or \
-             [iri for label, iri in labels.items() if name in label]
+    store = as_store(source)
+    starts = _named(store, name, exact=True) or _named(store, name, exact=False)
     if not starts:
-        close = sorted(labels, key=lambda label: -name_similarity(label, name))[:5]
+        labels = {str(o) for o in subgraph.entities(store, ("project",)).objects(None, RDFS.label)}
+        close = sorted(labels, key=lambda label: (-name_similarity(label, name), label))[:5]
         raise QueryError(f"no project named {name!r} in the graph; similar names: {', '.join(close)}")
+    graph = Graph()
+    _fetch_lineage(store, graph, starts)
     members: dict[URIRef, str | None] = {}
     for start in sorted(starts):
         _walk_back(graph, start, members, None)
@@ -121,6 +130,43 @@ def evolution(graph: Graph, name: str) -> Timeline:
 
 
 _TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _named(store: Store, name: str, *, exact: bool) -> list[URIRef]:
+    """Projects whose rdfs:label is ``name`` (``exact``) or contains it, in IRI order."""
+    test = "STR(?label) = ?name" if exact else "CONTAINS(STR(?label), ?name)"
+    table = store.select(f"{subgraph.PREFIXES}SELECT DISTINCT ?s WHERE {{ ?s a pkg:Project ; rdfs:label ?label . "
+                         f"BIND({sparql_term(Literal(name))} AS ?name) FILTER({test}) }}")
+    return sorted({s for (s,) in table.rows if isinstance(s, URIRef)})
+
+
+def _fetch_lineage(store: Store, graph: Graph, starts: Iterable[URIRef]) -> None:
+    """Add to ``graph`` what the timeline reads, walking as ``_walk_back`` and ``_walk_forward`` do: the
+    projects ``starts`` continue (at any depth, through a parent's link where a project has none), the
+    projects continuing ``starts`` (at any depth), the parents of all of them, and the facts around each
+    (``subgraph.around``)."""
+    done: set[Node] = set()
+    back: set[Node] = set(starts)
+    forward: set[Node] = set(starts)
+    seen_back, seen_forward = set(back), set(forward)
+    while back or forward:
+        members = back | forward
+        parents = {parent for p in members for parent in graph.objects(p, PKG.partOf)}
+        need = {n for n in members | parents if isinstance(n, URIRef)} - done
+        subgraph.around(store, need, graph, incoming=("pkg:continues", "pkg:successor"))
+        done |= need
+        parents = {parent for p in members for parent in graph.objects(p, PKG.partOf)}  # known once described
+        if parents - done:
+            subgraph.around(store, parents - done, graph, incoming=("pkg:continues", "pkg:successor"))
+            done |= parents
+        earlier: set[Node] = set()
+        for p in back:
+            own = set(graph.objects(p, PKG.continues))
+            earlier |= own or {e for parent in graph.objects(p, PKG.partOf) for e in graph.objects(parent, PKG.continues)}
+        later = {s for p in forward for s in graph.subjects(PKG.continues, p)}
+        back, forward = earlier - seen_back, later - seen_forward
+        seen_back |= back
+        seen_forward |= forward
 
 
 def _uris(nodes: Iterable[Node]) -> list[URIRef]:
@@ -177,8 +223,8 @@ def _zh_label(graph: Graph, node: Node) -> str | None:
 def _score(graph: Graph, later: URIRef, earlier: URIRef) -> Decimal | None:
     for link in graph.subjects(PKG.successor, later):
         if (link, PKG.predecessor, earlier) in graph:
-            value = graph.value(link, PKG.linkScore)
-            return value.toPython() if isinstance(value, Literal) else None
+            value = graph.value(link, PKG.linkScore)  # written with 3 decimals; Oxigraph answers 0.410 as 0.41
+            return Decimal(str(value)).quantize(SCORE_PLACES) if isinstance(value, Literal) else None
     return None
 
 

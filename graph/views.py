@@ -4,10 +4,10 @@ What to draw is chosen in ``graph.view_select`` (overview, focus, lineage),
 how it is drawn in ``graph.view_page`` (offline page, legend, safe tooltips);
 this module is the entry point the CLI and notebooks call:
 
-    view = make_view(graph, focus="沪松府规〔2019〕23号", depth=2)
-    write_view(graph, "out/policy.html", view=view)
+    view = make_view(store, focus_on="沪松府规〔2019〕23号", depth=2)   # any graph.store store, or an rdflib graph
+    write_view(store, "out/policy.html", view=view)
 
-The default view (``make_view(graph)``) is the overview: top-level projects
+The default view (``make_view(store)``) is the overview: top-level projects
 (sub-projects rolled up, sized by money), the policy documents at least two of
 them cite in their 立项依据 (legal basis), and their departments (主管部门);
 the page says so above the drawing.
@@ -15,31 +15,61 @@ the page says so above the drawing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
+from graph import subgraph
+from graph.store import Store
+from graph.subgraph import as_store
 from graph.view_page import KINDS, iframe_html, render_view
-from graph.view_select import View, ViewEdge, ViewNode, find_nodes, focus, lineage, overview
+from graph.view_select import FOCUS_KINDS, View, ViewEdge, ViewNode, find_nodes, focus, lineage, overview
 from ontology import PKG
 
 __all__ = ["KINDS", "View", "ViewEdge", "ViewNode", "default_view", "find_nodes", "iframe_html", "make_view",
            "render", "render_view", "write_view"]
 
 
-def make_view(graph: Graph, *, focus_on: str | None = None, depth: int = 1, year: str | None = None,
+def make_view(source: Store | Graph, *, focus_on: str | None = None, depth: int = 1, year: str | None = None,
               lineage_of: str | None = None) -> View:
     """The view a user asks for: ``lineage_of`` a programme, else a ``focus_on`` node, else the overview.
 
+    ``source``: any ``graph.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph. The store is
+    asked, through SPARQL SELECT (``graph.subgraph``), for what chooses the nodes (names, amounts,
+    links between entities), then for the facts around the chosen nodes that their tooltips show; the
+    view is computed on that subgraph as on the whole graph.
     ``focus_on`` / ``lineage_of``: a label fragment, a 文号 or an IRI (``find_nodes``);
     ``depth``: links out from the focus; ``year``: a fiscal year such as ``"2023"``.
-    Raises: QueryError when the name matches nothing or too much.
+    Raises: QueryError when the name matches nothing or too much, or from the store.
     """
+    store = as_store(source)
+    graph = subgraph.money(store)
     if lineage_of:
-        return lineage(graph, lineage_of, year=year)
+        subgraph.entities(store, ("project",), graph)
+        subgraph.links(store, ("pkg:continues",), graph)
+        return _chosen_then_described(store, graph, lambda g: lineage(g, lineage_of, year=year))
     if focus_on:
-        return focus(graph, focus_on, depth=depth, year=year)
-    return overview(graph, year=year)
+        subgraph.entities(store, FOCUS_KINDS, graph)
+        subgraph.links(store, graph=graph)
+        subgraph.around(store, find_nodes(graph, focus_on, year=year), graph)  # the indicators of a focused project
+        return _chosen_then_described(store, graph, lambda g: focus(g, focus_on, depth=depth, year=year))
+    subgraph.entities(store, ("project",), graph, extra=("pkg:justifiedBy", "pkg:department"))
+    return _chosen_then_described(store, graph, lambda g: overview(g, year=year))
+
+
+def _chosen_then_described(store: Store, graph: Graph, choose: Callable[[Graph], View]) -> View:
+    """``choose`` on ``graph`` (which holds what the choice reads), then again once the facts around the chosen
+    nodes and the projects below them (named in edge tooltips) were added: the same nodes, fully described."""
+    first = choose(graph)
+    chosen = {URIRef(n.id) for n in first.nodes}
+    todo = [n for n in chosen if (n, RDF.type, PKG.Project) in graph]
+    while todo:  # sub-projects at any depth: the overview rolls them up and names them in its edges
+        children = set(graph.subjects(PKG.partOf, todo.pop())) - chosen
+        chosen |= children  # type: ignore[arg-type]
+        todo.extend(children)
+    subgraph.around(store, chosen, graph)
+    return choose(graph)
 
 
 def default_view(graph: Graph) -> tuple[list[ViewNode], list[ViewEdge]]:
@@ -53,9 +83,12 @@ def render(nodes: list[ViewNode], edges: list[ViewEdge], title: str, description
     return render_view(View(title, description, tuple(nodes), tuple(ViewEdge(*e) for e in edges)))
 
 
-def write_view(graph: Graph, out: str | Path, title: str | None = None, *, view: View | None = None) -> Path:
-    """Write ``view`` (default: the overview of ``graph``) as an offline HTML page. Returns: the path written."""
-    view = view or overview(graph)
+def write_view(source: Store | Graph, out: str | Path, title: str | None = None, *, view: View | None = None) -> Path:
+    """Write ``view`` (default: the overview of ``source``, a store or an rdflib graph) as an offline HTML page.
+
+    Returns: the path written.
+    """
+    view = view or make_view(source)
     if title:
         view = View(title, view.description, view.nodes, view.edges, view.hierarchical, view.focus)
     path = Path(out)
