@@ -145,7 +145,8 @@ def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
       document citing it) except for citations;
     - the links ``incoming`` into them; the names (``NAMES``) of their sub-projects, of the projects whose
       indicators they are and of the projects continuing them; every triple about the audit findings
-      (with their evidence), citations and lineage links pointing at them;
+      (with their evidence), citations and lineage links pointing at them, and the projects holding those
+      citations (pkg:hasCitation);
     - the file name of each source.
 
     Returns: ``graph`` (default: a new one) with those triples added.
@@ -164,6 +165,9 @@ def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
                     graph)
         if facts:
             triples(store, _each("n", chunk, f"{_values('q', facts)} ?s ?q ?n . ?s ?p ?o"), graph)
+        if "pkg:citedDocument" in into:  # the projects holding those citations (a policy's "cited at" reads them)
+            triples(store, _each("n", chunk, "?o pkg:citedDocument ?n . ?s pkg:hasCitation ?o . "
+                                             "BIND(pkg:hasCitation AS ?p)"), graph)
         if "pkg:concerns" in into:
             triples(store, _each("n", chunk, "?f pkg:concerns ?n . ?f pkg:hasEvidence ?s . ?s ?p ?o"), graph)
     sources(store, graph)
