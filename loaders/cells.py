@@ -14,13 +14,13 @@ from difflib import SequenceMatcher
 
 from loaders.amounts import parse_amount
 from loaders.errors import AmountError
+from loaders.form_fields import HEADER_FIELDS
 from loaders.labels import find_labels, row_labels
 from loaders.records import Amount
 from loaders.text import clean
 
-# The fields a TSV declaration's header block labels; the labels themselves are ``form_labels.tsv``'s.
-CELL_FIELDS = frozenset({"name", "nature", "category", "department", "implementing_unit", "start", "end", "total",
-                         "annual", "fiscal", "appropriation", "carry_over", "other"})
+# The fields a TSV declaration's header block labels (those of every header block); the labels are form_labels.tsv's.
+CELL_FIELDS = frozenset(HEADER_FIELDS)
 _MONEY_HEAD = frozenset({"money_block"})  # the vertical 项目资金（元） cell beside the money rows
 _UNIT_PIECE = re.compile(r"\(*元\)?|\(\)")
 _OCR_ZERO = {"C", "O", "o", "c", "D"}
@@ -46,12 +46,6 @@ def squash_cell(text: str) -> str:
 
 def split_row(line: int, raw: str) -> Row:
     return Row(line, tuple(raw.split("\t")))
-
-
-def cell_label(text: str) -> str | None:
-    """The form field a cell labels (one of ``CELL_FIELDS``), tolerating OCR slips (``頁目名称``); else ``None``."""
-    found = row_labels([text], CELL_FIELDS)
-    return found[0].label.field if found else None
 
 
 def segments(row: Row, slips: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:

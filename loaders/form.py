@@ -48,7 +48,7 @@ from loaders.labels import (
 from loaders.mentions import find_mentions
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import parse_target
-from loaders.text import clean
+from loaders.text import clean, drop_spaces_by_cjk
 
 LAYOUT = "form"
 
@@ -1107,7 +1107,7 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
     found: list[tuple[str, tuple[Level, ...]]] = []
     rest = list(cells)
     while rest and rest[0].levels and len(found) < 2:
-        found.append((_SPACE_BY_CJK.sub("", rest[0].text), rest[0].levels))  # 成本指 标 as OCR spaced it
+        found.append((drop_spaces_by_cjk(rest[0].text), rest[0].levels))  # 成本指 标 as OCR spaced it
         rest.pop(0)
     new_l1, new_l2 = l1, l2
     for n, (text, lv) in enumerate(found):
@@ -1349,11 +1349,10 @@ def _clean_org(name: str | None) -> str | None:
     (``长三角 G60 科创走廊创新研究 中心`` -> ``长三角G60科创走廊创新研究中心``: a name has none next to a CJK character)."""
     if not name:
         return None
-    name = _SPACE_BY_CJK.sub("", name).strip("。. ")
+    name = drop_spaces_by_cjk(name).strip("。. ")
     return name or None
 
 
-_SPACE_BY_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 
 
 def _join(parts: list[tuple[int, str]] | None) -> str | None:

@@ -149,6 +149,12 @@ def clean(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+def drop_spaces_by_cjk(text: str) -> str:
+    """``text`` without the spaces an export or OCR put next to CJK characters (``长三角 G60 科创走廊`` ->
+    ``长三角G60科创走廊``), as ``clean`` drops them, and nothing else changed (no NFKC)."""
+    return _SPACE_NEAR_CJK.sub("", text)
+
+
 def squash(text: str) -> str:
     """``clean`` and then drop every whitespace character (for matching labels)."""
     return re.sub(r"\s+", "", clean(text))
