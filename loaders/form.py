@@ -46,6 +46,7 @@ from loaders.labels import (
     whole_label,
 )
 from loaders.mentions import find_mentions
+from loaders.narrative import is_top_heading, starts_narrative
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import parse_target
 from loaders.text import clean, drop_spaces_by_cjk
@@ -59,6 +60,7 @@ _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
 _YEAR_LINE = re.compile(r"[((]\s*\d{4}\s*年度?\s*[))]")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
+_NUMBERED_SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．]|[((][一二三四五六七八九十\d]{1,2}[))])\s*\S")
 _END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
 _BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
 _LEGAL_KIND = re.compile(r"(?:方案|办法|意见|通知|规划|条例|法|决定|细则|规定|纲要|计划|指南|标准)$")
@@ -187,8 +189,8 @@ def _mend_labels(pieces: list[str]) -> tuple[list[str], dict[int, tuple[Label, b
 
 
 def _split_line(line: str) -> list[str]:
-    if "\t" in line:
-        return [p.strip() for p in line.split("\t")]
+    if "\t" in line:  # a head or label the export cut over two cells (年度 | (/项目)指标值) is one cell
+        return _join_spaced([p.strip() for p in line.split("\t")])
     if "|" in line:
         out: list[str] = []
         cells = line.split("|")
@@ -785,9 +787,22 @@ def _table_end(state: _State, j: int) -> int:
     for k in range(j, len(toks)):
         t = toks[k]
         if t.title or (t.label and t.label.field in ("name", "total_score", "programme")) \
-                or _END_OF_TABLE.match(simplified(t.text)) or _BOILERPLATE.search(simplified(t.text)):
+                or _END_OF_TABLE.match(simplified(t.text)) or _BOILERPLATE.search(simplified(t.text)) \
+                or _opens_narrative(state, toks, k):
             return k
     return len(toks)
+
+
+def _opens_narrative(state: _State, toks: list[Tok], k: int) -> bool:
+    """The first cell of a line that opens the next project's narrative (项目经费情况说明 2, 一、项目概述): no
+    table row starts so, and a narrative placed between two forms must not be read as indicator rows."""
+    t = toks[k]
+    if k and toks[k - 1].line == t.line:
+        return False
+    line = clean(state.lines[t.line - 1])
+    if starts_narrative(line) and not is_top_heading(line):
+        return True
+    return bool(t.label and t.label.field == "overview" and _NUMBERED_SECTION.match(line))
 
 
 def _rejoin(toks: list[Tok]) -> list[Tok]:

@@ -22,6 +22,7 @@ import loaders
 from loaders import form
 from loaders.form_fields import find_fields
 from loaders.labels import row_labels, slipped_label
+from loaders.readers import read_grid
 
 
 @pytest.mark.parametrize(("cell", "field"), [
@@ -180,3 +181,35 @@ def test_an_ocr_indicator_table_reads_as_printed() -> None:
     ]
     assert read >= {10, 11, 12, 13, 14, 16}
     assert not any("双里泪" in str(i) for i in indicators)  # the debris is not read into any record
+
+
+TWO_FORMS_WITH_NARRATIVES = """项目经费情况说明1
+一、项目概述
+“图书角”项目主要实施内容为：在社区建设图书角。
+六、年度预算安排
+该项目年度财政资金预算安排金额 20 万元。
+\t财政项目支出绩效目标申报表 1
+项目名称\t社区图书角建设\t主管部门\t某县文化和旅游局
+年度资金申请总额\t200000
+\t一级指标\t二级指标\t三级指标\t\t年度\t(/项目)指标值\t
+\t产出指标\t数量指标\t新建图书角数量\t≥10个
+一、项目概述
+“阅读推广”项目，主要实施内容为：开展阅读活动 12 场，服务居民 3000 人次。
+六、年度预算安排
+该项目年度财政资金预算安排金额 5 万元。
+\t财政项目支出绩效目标申报表 2
+项目名称\t阅读推广\t主管部门\t某县文化和旅游局
+年度资金申请总额\t50000
+\t一级指标\t二级指标\t三级指标\t年度指标值
+\t产出指标\t数量指标\t开展阅读活动场次\t≥12场
+"""
+
+
+def test_a_narrative_between_two_forms_is_no_indicator_row_and_a_cut_head_is_one_head(tmp_path: Path) -> None:
+    path = tmp_path / "two.txt"
+    path.write_text(TWO_FORMS_WITH_NARRATIVES, encoding="utf-8")
+    doc = form.load(read_grid(path))
+    first, second = doc.projects
+    # 年度 | (/项目)指标值 is the target head cut over two cells, not a row; the next narrative ends the table
+    assert [(i.name, i.target.text if i.target else None) for i in first.indicators] == [("新建图书角数量", "≥10个")]
+    assert [i.name for i in second.indicators] == ["开展阅读活动场次"]
