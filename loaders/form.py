@@ -96,6 +96,7 @@ class Tok:
 # ---------------------------------------------------------------- cells
 
 
+_GLUED_UNIT = re.compile(r"\s*[((](?:万元|元)[))]")
 _SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
 _FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
@@ -234,7 +235,8 @@ def _split_glued(piece: str) -> list[str]:
             continue
         if re.match(r"[((](?!万元|元|[A-Z][))])[\u4e00-\u9fff]", piece[e:e + 3]) and label.field in MONEY_FIELDS + ("local",):
             continue  # 中央补助地方资金(公路建设) names a fund: the money label is part of the name
-        found.append((s, e))
+        unit = _GLUED_UNIT.match(piece, e)
+        found.append((s, unit.end() if unit else e))  # 预算资金(万元)282.92: the unit stays with its label
     if not found:
         return _label_run(piece) or [piece]
     found.sort(key=lambda se: (se[0], -se[1]))

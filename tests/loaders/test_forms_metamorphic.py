@@ -1,8 +1,8 @@
 """Metamorphic tests: the same form with other separators or characters gives the same records.
 
 Each form of tests/forms is cut into its cells (the reader's own split of each line), then written again
-with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, in traditional characters
-(OpenCC s2t), with full-width digits, and with 主管单位 for 主管部门. Names, money and indicators must not change; lines may.
+with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, with labels glued to their values,
+in traditional characters (OpenCC s2t), with full-width digits, and with 主管单位 for 主管部门. Names, money and indicators must not change; lines may.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import opencc
 import pytest
 
 from loaders import load
-from loaders.form import _split_line
+from loaders.form import _is_known, _split_line
 from loaders.records import Document
 from tests.loaders.forms_common import DOCS, NAMES, norm
 
@@ -53,6 +53,18 @@ def _per_paragraph(text: str) -> str:
     return "\n\n".join(cell for row in _cells(text) for cell in row)
 
 
+def _labels_glued(text: str) -> str:
+    """Each label, head or level name glued to the cells beside it (``项目名称某项目主管部门某局``,
+    ``本年度申请资金(万元)282.92``), other cells tab-separated: an export that drops the separators around labels."""
+    out = []
+    for row in _cells(text):
+        line = row[0] if row else ""
+        for previous, cell in zip(row, row[1:], strict=False):
+            line += ("" if _is_known(cell) or _is_known(previous) else "\t") + cell
+        out.append(line)
+    return "\n".join(out)
+
+
 def records(doc: Document) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
     for p in doc.projects:
@@ -65,14 +77,19 @@ def records(doc: Document) -> list[tuple[object, ...]]:
     return out
 
 
-# Rows matter to a self-evaluation whose table keeps its rows (values of a row stand on its line), so
-# one-cell-per-line serializations apply to forms whose tables already come one cell per line or glued.
+# One cell per line or paragraph applies to every form but these, where cutting each line at its spaces
+# makes cells the form never had:
+STREAM_EXCEPTIONS = {
+    # narratives whose sentences have spaces between words and numbers (40 万元): cut there, a sentence is no cell
+    "03_anhui-xuanzhou-kjj-kepu-narrative-2025-trad", "11_anhui-ningguo-wlj-feiyi-narrative-2023",
+    # a self-evaluation whose rows are told apart only by their lines (values of a row stand on its line)
+    "24_shanxi-jishan-wjt-gongwei-selfeval-2021",
+}
 ROW_SAFE: dict[str, Callable[[str], str]] = {"tabs": _tabs, "pipes": _pipes, "traditional": _traditional,
                                              "full-width-digits": _full_width_digits,
                                              "主管单位": _unit_for_department}
 STREAM: dict[str, Callable[[str], str]] = {"per-line": _per_line, "per-paragraph": _per_paragraph}
-STREAM_FORMS = ["07_anhui-huaibei-wlt-nongcunwenhua-decl-2025", "14_hunan-yueyang-nyj-gaobiaozhun-decl-2022",
-                "23_shandong-linyi-fuxiao-decl-2025", "19_sichuan-langzhong-jtj-selfeval-2021"]
+STREAM_FORMS = [name for name in NAMES if name not in STREAM_EXCEPTIONS]
 
 
 def _same_records(tmp_path: Path, name: str, rewrite: Callable[[str], str]) -> None:
@@ -86,6 +103,21 @@ def _same_records(tmp_path: Path, name: str, rewrite: Callable[[str], str]) -> N
 @pytest.mark.parametrize("name", NAMES)
 def test_other_separators_and_script_give_the_same_records(tmp_path: Path, name: str, how: str) -> None:
     _same_records(tmp_path, name, ROW_SAFE[how])
+
+
+# Labels glued to their values apply to every form but these, where the cut and glued cells are not the form's:
+GLUED_EXCEPTIONS = {
+    # a 二级 label before a name that starts with a digit (时效指标2022年底之前): no reader can tell where it ends
+    "02_anhui-huoqiu-kjj-selfeval-2022",
+    # labels printed with a space inside (项 目, 生态效益 指标): cut at it, each half is glued to another cell
+    "13_guangdong-dongguan-jtj-decl-2019", "15_hunan-xiangyin-jyj-youeryuan-decl-2022",
+    "24_shanxi-jishan-wjt-gongwei-selfeval-2021",  # rows told apart only by their lines, as above
+}
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name not in GLUED_EXCEPTIONS])
+def test_labels_glued_to_their_values_give_the_same_records(tmp_path: Path, name: str) -> None:
+    _same_records(tmp_path, name, _labels_glued)
 
 
 @pytest.mark.parametrize("how", sorted(STREAM))
