@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -43,6 +44,9 @@ MONEY_FACTS = MONEY_BASIS + (
     (PKG.executedAmount, "executed 全年执行数"),
 )
 LIST_LIMIT = 5  # items of a list shown in a description before "… and N more"
+# Links into a policy or an organization whose projects a description counts and sums, and those only counted.
+LINKED = (PKG.justifiedBy, PKG.department, PKG.implementingUnit)
+COUNTED = (PKG.cites, PKG.issuer, PKG.mentionsPlace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +87,26 @@ def source_of(graph: Graph, node: Node) -> str:
     """``file.txt line 12`` (the file of prov:wasDerivedFrom and pkg:sourceLine), with the page and cell of a
     PDF, sheet or table where there are (``form.pdf line 40 (p. 3, table 2 row 4 col 1)``); files only
     when no line."""
-    files = sorted({str(graph.value(s, PKG.fileName) or s) for s in graph.objects(node, PROV.wasDerivedFrom)})  # type: ignore[arg-type]
-    line = graph.value(node, PKG.sourceLine)  # type: ignore[arg-type]
-    if line is not None and len(files) == 1:
-        return f"{files[0]} line {line}{_place(graph, node)}"
-    return ", ".join(files)
+    files = {str(graph.value(s, PKG.fileName) or s) for s in graph.objects(node, PROV.wasDerivedFrom)}  # type: ignore[arg-type]
+    return source_text(files, graph.value(node, PKG.sourceLine), graph.value(node, PKG.sourcePage),  # type: ignore[arg-type]
+                       graph.value(node, PKG.sourceCell))  # type: ignore[arg-type]
+
+
+def source_text(files: Iterable[str], line: object, page: object = None, cell: object = None) -> str:
+    """``source_of`` from its parts: the file names (or IRIs) and the line, page and cell (``None`` when not
+    stated)."""
+    names = sorted(set(files))
+    if line is not None and len(names) == 1:
+        return f"{names[0]} line {line}{_where(page, cell)}"
+    return ", ".join(names)
 
 
 def _place(graph: Graph, node: Node) -> str:
     """`` (p. 3, 自评表!C6)``: the pkg:sourcePage and pkg:sourceCell of ``node``, or nothing for text files."""
-    page = graph.value(node, PKG.sourcePage)  # type: ignore[arg-type]
-    cell = graph.value(node, PKG.sourceCell)  # type: ignore[arg-type]
+    return _where(graph.value(node, PKG.sourcePage), graph.value(node, PKG.sourceCell))  # type: ignore[arg-type]
+
+
+def _where(page: object, cell: object) -> str:
     parts = ([f"p. {page}"] if page is not None else []) + ([str(cell)] if cell is not None else [])
     return f" ({', '.join(parts)})" if parts else ""
 
@@ -146,6 +159,37 @@ def money_of(graph: Graph, nodes: Iterable[Node]) -> Decimal:
     return total
 
 
+class Rollup(Protocol):
+    """How many projects link to a node by a predicate (``LINKED``, ``COUNTED``) and with how much money
+    (``LINKED``): ``GraphRollup`` computes it from a graph, ``graph.rollup.StoreRollup`` asks a store."""
+
+    def count(self, node: Node, prop: URIRef) -> int: ...
+
+    def money(self, node: Node, prop: URIRef) -> Decimal: ...
+
+    def cited_at(self, policy: Node) -> list[str]:
+        """Where ``policy`` is cited: ``source_of`` each citation of it (pkg:citedDocument; graph.build writes
+        one for each project citing it, with pkg:cites), sorted, once each."""
+        ...
+
+
+class GraphRollup:
+    """``Rollup`` from the triples of ``graph``: ``money_of`` the subjects linking to the node."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def count(self, node: Node, prop: URIRef) -> int:
+        return len(set(self.graph.subjects(prop, node)))
+
+    def money(self, node: Node, prop: URIRef) -> Decimal:
+        return money_of(self.graph, self.graph.subjects(prop, node))
+
+    def cited_at(self, policy: Node) -> list[str]:
+        graph = self.graph
+        return sorted({source_of(graph, c) for c in graph.subjects(PKG.citedDocument, policy)})
+
+
 def justified_projects(graph: Graph, policy: Node) -> list[URIRef]:
     """Projects whose 立项依据 (legal basis) cites ``policy`` (pkg:justifiedBy), in IRI order."""
     return sorted(graph.subjects(PKG.justifiedBy, policy))  # type: ignore[arg-type]
@@ -170,13 +214,19 @@ def _amount_line(graph: Graph, project: Node, prop: URIRef) -> str:
     return ""
 
 
-def describe(graph: Graph, node: Node) -> str:
-    """A plain-text description of ``node`` for a tooltip: one fact a line, amounts in 万元, sources."""
+def describe(graph: Graph, node: Node, rollup: Rollup | None = None) -> str:
+    """A plain-text description of ``node`` for a tooltip: one fact a line, amounts in 万元, sources.
+
+    ``rollup`` counts and sums the projects linked to a policy, organization or place (default: from ``graph``).
+    """
     kind = kind_of(graph, node)
-    lines = {
-        "project": _project_facts, "policy": _policy_facts, "organization": _organization_facts,
-        "place": _place_facts, "indicator": _indicator_facts,
-    }.get(kind or "", lambda g, n: [label_of(g, n)])(graph, node)
+    rollup = rollup if rollup is not None else GraphRollup(graph)
+    if kind in ("policy", "organization", "place"):
+        lines = {"policy": _policy_facts, "organization": _organization_facts, "place": _place_facts}[kind](
+            graph, node, rollup)
+    else:
+        lines = {"project": _project_facts, "indicator": _indicator_facts}.get(
+            kind or "", lambda g, n: [label_of(g, n)])(graph, node)
     return "\n".join(line for line in lines if line)
 
 
@@ -238,20 +288,19 @@ def _policy_name(graph: Graph, doc: Node) -> str:
     return f"{name} {number}".strip() if number is not None else name or label_of(graph, doc)
 
 
-def _policy_facts(graph: Graph, doc: Node) -> list[str]:
+def _policy_facts(graph: Graph, doc: Node, rollup: Rollup) -> list[str]:
     number = graph.value(doc, PKG.docNumber)  # type: ignore[arg-type]
     facts = [_policy_name(graph, doc), "policy document 政策文件" + (f" · 文号 {number}" if number else "")]
     issuer = graph.value(doc, PKG.issuer)  # type: ignore[arg-type]
     if issuer is not None:
         facts.append(f"issuer 发文机关: {label_of(graph, issuer)}")
-    justified = justified_projects(graph, doc)
+    justified = rollup.count(doc, PKG.justifiedBy)
     if justified:
-        facts.append(f"legal basis 立项依据 of {len(justified)} projects, {wan(money_of(graph, justified))}")
-    cited = citing_projects(graph, doc)
+        facts.append(f"legal basis 立项依据 of {justified} projects, {wan(rollup.money(doc, PKG.justifiedBy))}")
+    cited = rollup.count(doc, PKG.cites)
     if cited:
-        facts.append(f"cited by 引用 {len(cited)} projects")
-    places = sorted({f"{source_of(graph, c)}" for p in cited for c in graph.objects(p, PKG.hasCitation)
-                     if graph.value(c, PKG.citedDocument) == doc})
+        facts.append(f"cited by 引用 {cited} projects")
+    places = rollup.cited_at(doc) if cited else []
     if places:
         facts.append("cited at: " + _more(places))
     also = sorted(str(a) for a in graph.objects(doc, SKOS.altLabel))
@@ -260,25 +309,25 @@ def _policy_facts(graph: Graph, doc: Node) -> list[str]:
     return facts
 
 
-def _organization_facts(graph: Graph, org: Node) -> list[str]:
+def _organization_facts(graph: Graph, org: Node, rollup: Rollup) -> list[str]:
     facts = [label_of(graph, org), "organization 单位"]
     parent = graph.value(org, ORG.subOrganizationOf)  # type: ignore[arg-type]
     if parent is not None:
         facts.append(f"part of: {label_of(graph, parent)}")
     for prop, name in ((PKG.department, "department 主管部门"), (PKG.implementingUnit, "implementing unit 实施单位")):
-        projects = list(graph.subjects(prop, org))
+        projects = rollup.count(org, prop)
         if projects:
-            facts.append(f"{name} of {len(projects)} projects, {wan(money_of(graph, projects))}")
-    issued = len(set(graph.subjects(PKG.issuer, org)))
+            facts.append(f"{name} of {projects} projects, {wan(rollup.money(org, prop))}")
+    issued = rollup.count(org, PKG.issuer)
     if issued:
         facts.append(f"issuer 发文机关 of {issued} policy documents")
     facts.append(f"source: {source_of(graph, org)}")
     return facts
 
 
-def _place_facts(graph: Graph, place: Node) -> list[str]:
-    projects = set(graph.subjects(PKG.mentionsPlace, place))
-    return [label_of(graph, place), "place 地区", f"mentioned by {len(projects)} projects",
+def _place_facts(graph: Graph, place: Node, rollup: Rollup) -> list[str]:
+    projects = rollup.count(place, PKG.mentionsPlace)
+    return [label_of(graph, place), "place 地区", f"mentioned by {projects} projects",
             f"source: {source_of(graph, place)}"]
 
 

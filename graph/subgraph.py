@@ -48,6 +48,9 @@ LINKS = ("pkg:justifiedBy", "pkg:cites", "pkg:partOf", "pkg:hasBudgetLine", "pkg
 SOURCE = ("prov:wasDerivedFrom", "pkg:sourceLine", "pkg:sourcePage", "pkg:sourceCell")
 # Links into a node that a description or a lineage counts (projects of a department, findings about a node, …).
 INCOMING = LINKS + ("pkg:hasIndicator", "pkg:concerns", "pkg:citedDocument", "pkg:successor", "pkg:predecessor")
+# Links into a node that a view's description reads itself; the projects of a policy or a department, an issuer's
+# policies, the projects mentioning a place and where a policy is cited are counted by the store (graph.rollup).
+DESCRIBED_INCOMING = ("pkg:partOf", "pkg:hasIndicator", "pkg:concerns")
 _KINDS = {kind: cls for cls, kind in KIND_OF_CLASS.items()}
 
 
@@ -171,6 +174,33 @@ def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
         if "pkg:concerns" in into:
             triples(store, _each("n", chunk, "?f pkg:concerns ?n . ?f pkg:hasEvidence ?s . ?s ?p ?o"), graph)
     sources(store, graph)
+    return graph
+
+
+def parts(store: Store, projects: Iterable[Node], graph: Graph) -> set[Node]:
+    """The pkg:partOf links of the sub-projects of ``projects`` at any depth, added to ``graph``.
+
+    Returns: the sub-projects. Raises: QueryError from the store.
+    """
+    found: set[Node] = set()
+    for chunk in _chunks(projects):
+        part = triples(store, _each("top", chunk, "?s pkg:partOf+ ?top . ?s pkg:partOf ?o BIND(pkg:partOf AS ?p)"),
+                       Graph())
+        found |= set(part.subjects())
+        graph += part
+    return found
+
+
+def neighbours(store: Store, nodes: Iterable[Node], predicates: Iterable[str], graph: Graph) -> Graph:
+    """The links ``predicates`` (``<iri>``) from and into ``nodes``, and the rdf:type, names (``NAMES``) of the
+    nodes at their other ends, added to ``graph``: what a focus needs to go one link further."""
+    preds = _values("p", predicates)
+    described = _values("p", ("rdf:type", *NAMES))
+    for chunk in _chunks(nodes):
+        triples(store, _each("s", chunk, f"{preds} ?s ?p ?o", bind=True), graph)
+        triples(store, _each("o", chunk, f"{preds} ?s ?p ?o", bind=True), graph)
+        triples(store, _each("n", chunk, f"{_values('q', predicates)} ?n ?q ?s . {described} ?s ?p ?o"), graph)
+        triples(store, _each("n", chunk, f"{_values('q', predicates)} ?s ?q ?n . {described} ?s ?p ?o"), graph)
     return graph
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -23,12 +23,12 @@ from rdflib.term import Node
 
 from graph.describe import (
     KIND_OF_CLASS,
+    GraphRollup,
+    Rollup,
     children_of,
     describe,
-    justified_projects,
     kind_of,
     label_of,
-    money_of,
     project_money,
     source_of,
     year_of,
@@ -52,6 +52,7 @@ RELATIONS = (
     (ORG.subOrganizationOf, "part of 下属", False),
 )
 MAX_NODES = 400  # a focus view keeps the nodes nearest the focus up to this many
+MAX_PROJECTS = 60  # the overview draws the largest top-level projects up to this many
 MAX_MATCHES = 20  # a focus fragment matching more nodes than this is an error naming some of them
 FOCUS_KINDS = ("project", "policy", "organization", "place")
 _NOT_EXPANDED = {"organization", "indicator", "place"}  # hubs: reached, but a path does not go on through them
@@ -95,25 +96,26 @@ def node_size(money: Decimal | None, largest: Decimal) -> float:
     return round(10 + 50 * math.sqrt(float(money / largest)), 2)
 
 
-def _money(graph: Graph, node: Node, kind: str) -> Decimal | None:
+def _money(graph: Graph, node: Node, kind: str, rollup: Rollup) -> Decimal | None:
     if kind == "project":
         m = project_money(graph, node)
         return m.yuan if m else None
     if kind == "policy":
-        return money_of(graph, justified_projects(graph, node)) or None
+        return rollup.money(node, PKG.justifiedBy) or None
     if kind == "organization":
-        return money_of(graph, graph.subjects(PKG.department, node)) or None
+        return rollup.money(node, PKG.department) or None
     return None
 
 
 def _nodes(graph: Graph, chosen: Iterable[Node], extra: dict[Node, str] | None = None,
-           levels: dict[Node, int] | None = None) -> tuple[ViewNode, ...]:
+           levels: dict[Node, int] | None = None, rollup: Rollup | None = None) -> tuple[ViewNode, ...]:
+    rollup = rollup if rollup is not None else GraphRollup(graph)
     kinds = {n: kind_of(graph, n) or "project" for n in chosen}
-    money = {n: _money(graph, n, k) for n, k in kinds.items()}
+    money = {n: _money(graph, n, k, rollup) for n, k in kinds.items()}
     largest = max((m for m in money.values() if m), default=Decimal(0))
     out = []
     for n, kind in kinds.items():
-        tip = describe(graph, n) + (f"\n{extra[n]}" if extra and n in extra else "")
+        tip = describe(graph, n, rollup) + (f"\n{extra[n]}" if extra and n in extra else "")
         size = 8.0 if kind == "indicator" else node_size(money[n], largest)
         out.append(ViewNode(str(n), label_of(graph, n), kind, tip, size, year_of(graph, n),
                             levels.get(n) if levels else None, len(set(graph.subjects(PKG.concerns, n)))))
@@ -140,20 +142,36 @@ def _edge_tip(graph: Graph, s: Node, prop: URIRef, o: Node, relation: str) -> st
     return relation + ("\ncited at: " + "; ".join(lines) if lines else "")
 
 
-def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, min_shared: int = 2) -> View:
-    """The default view: top-level projects, the policies they share, their departments.
+@dataclass(frozen=True, slots=True)
+class OverviewChoice:
+    """What the overview draws: the top-level projects shown (largest first), the policies at least
+    ``min_shared`` of them share (``basis``: policy -> top-level project -> the projects citing it) and their
+    departments; ``left_out`` top-level projects are not shown."""
 
-    Sub-projects are rolled up into their top-level project (money, and the
-    policies in their 立项依据). A policy is drawn when the 立项依据 (legal
-    basis) of at least ``min_shared`` drawn projects cite it; the others are
-    listed in the project's tooltip. At most ``max_projects`` projects, the
-    largest by money. ``year`` (e.g. ``"2023"``) keeps one fiscal year.
+    shown: list[Node]
+    left_out: int
+    basis: dict[Node, dict[Node, list[Node]]]
+    shared: set[Node]
+    departments: set[Node]
+
+    @property
+    def nodes(self) -> list[Node]:
+        return [*self.shown, *sorted(self.shared, key=str), *sorted(self.departments, key=str)]
+
+
+def overview_choice(graph: Graph, *, year: str | None = None, max_projects: int = MAX_PROJECTS, min_shared: int = 2,
+                    tops: Mapping[Node, Decimal] | None = None, total: int | None = None) -> OverviewChoice:
+    """The nodes ``overview`` draws (see there). ``tops``: the top-level projects that can be shown with their
+    money in yuan (default: every project of ``graph`` with no pkg:partOf, of ``year``), ranked here by money,
+    label and IRI; ``total``: how many top-level projects there are (default: as many as ``tops``).
     """
-    tops = [p for p in graph.subjects(RDF.type, PKG.Project)
-            if graph.value(p, PKG.partOf) is None and (year is None or year_of(graph, p) == year)]
-    money = {p: getattr(project_money(graph, p), "yuan", Decimal(0)) for p in tops}
-    tops.sort(key=lambda p: (-money[p], label_of(graph, p), str(p)))
-    shown, left_out = tops[:max_projects], len(tops) - max_projects
+    if tops is None:
+        tops = {p: getattr(project_money(graph, p), "yuan", Decimal(0)) for p in graph.subjects(RDF.type, PKG.Project)
+                if graph.value(p, PKG.partOf) is None and (year is None or year_of(graph, p) == year)}
+    money = dict(tops)
+    ranked = list(money)
+    ranked.sort(key=lambda p: (-money[p], label_of(graph, p), str(p)))
+    shown = ranked[:max_projects]
     basis: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))  # policy -> top -> citing projects
     for top in shown:
         for p in [top, *_descendants(graph, top)]:
@@ -161,7 +179,27 @@ def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, m
                 basis[doc][top].append(p)
     shared = {d for d, by_top in basis.items() if len(by_top) >= min_shared}
     departments = {graph.value(p, PKG.department) for p in shown} - {None}
-    chosen: list[Node] = [*shown, *sorted(shared, key=str), *sorted(departments, key=str)]  # type: ignore[list-item]
+    return OverviewChoice(shown, (len(ranked) if total is None else total) - max_projects, basis, shared,
+                          departments)  # type: ignore[arg-type]
+
+
+def overview(graph: Graph, *, year: str | None = None, max_projects: int = MAX_PROJECTS, min_shared: int = 2,
+             tops: Mapping[Node, Decimal] | None = None, total: int | None = None, rollup: Rollup | None = None,
+             ) -> View:
+    """The default view: top-level projects, the policies they share, their departments.
+
+    Sub-projects are rolled up into their top-level project (money, and the
+    policies in their 立项依据). A policy is drawn when the 立项依据 (legal
+    basis) of at least ``min_shared`` drawn projects cite it; the others are
+    listed in the project's tooltip. At most ``max_projects`` projects, the
+    largest by money. ``year`` (e.g. ``"2023"``) keeps one fiscal year.
+    ``tops``, ``total``: see ``overview_choice``; ``rollup``: see ``graph.describe.describe``.
+    """
+    choice = overview_choice(graph, year=year, max_projects=max_projects, min_shared=min_shared, tops=tops,
+                             total=total)
+    shown, left_out, basis, shared, departments = (choice.shown, choice.left_out, choice.basis, choice.shared,
+                                                   choice.departments)
+    chosen = choice.nodes
     extra = {}
     for top in shown:
         single = sorted(label_of(graph, d) for d, by_top in basis.items() if top in by_top and d not in shared)
@@ -182,7 +220,7 @@ def overview(graph: Graph, *, year: str | None = None, max_projects: int = 60, m
         + (f"; {left_out} smaller projects are left out" if left_out > 0 else "")
         + ". Focus on one project, policy or organization with `policykg view --focus NAME`.")
     return View("policykg: which policy justifies which spending", description,
-                _nodes(graph, chosen, extra), tuple(sorted(edges)))
+                _nodes(graph, chosen, extra, rollup=rollup), tuple(sorted(edges)))
 
 
 def _descendants(graph: Graph, project: Node) -> list[URIRef]:
@@ -210,7 +248,7 @@ def find_nodes(graph: Graph, spec: str, *, kinds: Iterable[str] = FOCUS_KINDS, y
             raise QueryError(f"{spec}: no {' / '.join(kinds)} with this IRI in the graph")
         return [node]
     wanted = squash(spec).lower()
-    number = re.sub(r"[(（](\d{4})[)）]", r"〔\1〕", normalize_brackets(squash(spec)))
+    number = doc_number(spec)
     by_number = sorted((d for d, n in graph.subject_objects(PKG.docNumber) if str(n) == number and "policy" in kinds),
                        key=str)
     if by_number:
@@ -238,29 +276,53 @@ def find_nodes(graph: Graph, spec: str, *, kinds: Iterable[str] = FOCUS_KINDS, y
     return found  # type: ignore[return-value]
 
 
-def focus(graph: Graph, spec: str, *, depth: int = 1, year: str | None = None) -> View:
+def doc_number(spec: str) -> str:
+    """``spec`` written as a normalized 文号 (brackets ``〔〕``, no spaces), as ``find_nodes`` looks it up."""
+    return re.sub(r"[(（](\d{4})[)）]", r"〔\1〕", normalize_brackets(squash(spec)))
+
+
+def focus(graph: Graph, spec: str, *, depth: int = 1, year: str | None = None, rollup: Rollup | None = None) -> View:
     """The neighbourhood of the nodes ``spec`` names (see ``find_nodes``), ``depth`` links out.
 
     Organizations, places and indicators are reached but not passed through
     (a department links to every project it runs); indicators are drawn for
     focused projects only. ``year`` keeps projects of that fiscal year.
-    At most ``MAX_NODES`` nodes, nearest first.
+    At most ``MAX_NODES`` nodes, nearest first. ``rollup``: see ``graph.describe.describe``.
     """
     if depth < 0:
         raise QueryError(f"--depth {depth}: use 0 or more")
     start = find_nodes(graph, spec, year=year)
+    distance, _ = reach(graph, start, depth=depth, year=year)
+    ordered = sorted(distance, key=lambda n: (distance[n], str(n)))
+    chosen = ordered[:MAX_NODES]
+    names = "; ".join(label_of(graph, n) + (f" ({year_of(graph, n)})" if year_of(graph, n) else "") for n in start[:5])
+    description = (f"Focus on {names}{' …' if len(start) > 5 else ''}: the {len(chosen)} nodes within {depth} "
+                   f"link(s)" + (f", projects of {year} only" if year else "")
+                   + "; organizations are shown but not followed further, indicators only for the focused projects"
+                   + (f"; {len(ordered) - len(chosen)} farther nodes left out" if len(ordered) > len(chosen) else "")
+                   + ".")
+    return View(f"policykg: {spec}", description, _nodes(graph, chosen, rollup=rollup), _edges(graph, set(chosen)),
+                focus=tuple(str(n) for n in start))
+
+
+def reach(graph: Graph, start: Iterable[Node], *, depth: int = 1, year: str | None = None,
+          ) -> tuple[dict[Node, int], set[Node]]:
+    """The nodes ``focus`` reaches from ``start`` (see there) with their distance in links, and the nodes whose
+    links it followed (``RELATIONS`` either way; a node's kind and year decide whether it is reached)."""
     neighbours: dict[Node, set[Node]] = defaultdict(set)
     for prop, _relation, _backwards in RELATIONS:
         for s, o in graph.subject_objects(prop):
             neighbours[s].add(o)
             neighbours[o].add(s)
     distance: dict[Node, int] = {n: 0 for n in start}
-    queue: deque[Node] = deque(start)
+    queue: deque[Node] = deque(distance)
+    followed: set[Node] = set()
     while queue:
         node = queue.popleft()
         kind = kind_of(graph, node)
         if distance[node] >= depth or (distance[node] > 0 and kind in _NOT_EXPANDED):
             continue
+        followed.add(node)
         for other in sorted(neighbours[node], key=str):
             other_kind = kind_of(graph, other)
             if other in distance or other_kind is None:
@@ -271,16 +333,7 @@ def focus(graph: Graph, spec: str, *, depth: int = 1, year: str | None = None) -
                 continue
             distance[other] = distance[node] + 1
             queue.append(other)
-    ordered = sorted(distance, key=lambda n: (distance[n], str(n)))
-    chosen = ordered[:MAX_NODES]
-    names = "; ".join(label_of(graph, n) + (f" ({year_of(graph, n)})" if year_of(graph, n) else "") for n in start[:5])
-    description = (f"Focus on {names}{' …' if len(start) > 5 else ''}: the {len(chosen)} nodes within {depth} "
-                   f"link(s)" + (f", projects of {year} only" if year else "")
-                   + "; organizations are shown but not followed further, indicators only for the focused projects"
-                   + (f"; {len(ordered) - len(chosen)} farther nodes left out" if len(ordered) > len(chosen) else "")
-                   + ".")
-    return View(f"policykg: {spec}", description, _nodes(graph, chosen), _edges(graph, set(chosen)),
-                focus=tuple(str(n) for n in start))
+    return distance, followed
 
 
 def lineage(graph: Graph, spec: str, *, year: str | None = None) -> View:

@@ -18,13 +18,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from graph import subgraph
-from graph.store import Store
+from graph.bindings import sparql_term
+from graph.describe import kind_of
+from graph.rollup import StoreRollup, top_projects
+from graph.store import MemoryStore, Store
 from graph.subgraph import as_store
 from graph.view_page import KINDS, iframe_html, render_view
-from graph.view_select import FOCUS_KINDS, View, ViewEdge, ViewNode, find_nodes, focus, lineage, overview
+from graph.view_select import (
+    FOCUS_KINDS,
+    MAX_NODES,
+    MAX_PROJECTS,
+    RELATIONS,
+    View,
+    ViewEdge,
+    ViewNode,
+    doc_number,
+    find_nodes,
+    focus,
+    lineage,
+    overview,
+    overview_choice,
+    reach,
+)
 from ontology import PKG
 
 __all__ = ["KINDS", "View", "ViewEdge", "ViewNode", "default_view", "find_nodes", "iframe_html", "make_view",
@@ -35,27 +53,78 @@ def make_view(source: Store | Graph, *, focus_on: str | None = None, depth: int 
               lineage_of: str | None = None) -> View:
     """The view a user asks for: ``lineage_of`` a programme, else a ``focus_on`` node, else the overview.
 
-    ``source``: any ``graph.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph. The store is
-    asked, through SPARQL SELECT (``graph.subgraph``), for what chooses the nodes (names, amounts,
-    links between entities), then for the facts around the chosen nodes that their tooltips show; the
-    view is computed on that subgraph as on the whole graph.
+    ``source``: any ``graph.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph (computed on the
+    whole graph). Another store is asked, through SPARQL, for what chooses the nodes (the overview's largest
+    top-level projects, ranked by money summed in the store; a focus's links one step at a time), then for the
+    facts around the chosen nodes that their tooltips show (``graph.subgraph``) and for the counts and money of
+    the projects linked to them (``graph.rollup``); the view is computed on that subgraph as on the whole graph.
     ``focus_on`` / ``lineage_of``: a label fragment, a 文号 or an IRI (``find_nodes``);
     ``depth``: links out from the focus; ``year``: a fiscal year such as ``"2023"``.
     Raises: QueryError when the name matches nothing or too much, or from the store.
     """
     store = as_store(source)
-    graph = subgraph.money(store)
+    if isinstance(store, MemoryStore):
+        whole = store.graph
+        if lineage_of:
+            return lineage(whole, lineage_of, year=year)
+        if focus_on:
+            return focus(whole, focus_on, depth=depth, year=year)
+        return overview(whole, year=year)
     if lineage_of:
+        graph = subgraph.money(store)
         subgraph.entities(store, ("project",), graph)
         subgraph.links(store, ("pkg:continues",), graph)
         return _chosen_then_described(store, graph, lambda g: lineage(g, lineage_of, year=year))
     if focus_on:
-        subgraph.entities(store, FOCUS_KINDS, graph)
-        subgraph.links(store, graph=graph)
-        subgraph.around(store, find_nodes(graph, focus_on, year=year), graph)  # the indicators of a focused project
-        return _chosen_then_described(store, graph, lambda g: focus(g, focus_on, depth=depth, year=year))
-    subgraph.entities(store, ("project",), graph, extra=("pkg:justifiedBy", "pkg:department"))
-    return _chosen_then_described(store, graph, lambda g: overview(g, year=year))
+        return _focus(store, focus_on, depth=depth, year=year)
+    return _overview(store, year=year)
+
+
+def _overview(store: Store, *, year: str | None) -> View:
+    """``overview`` of a store: the largest top-level projects chosen in SPARQL, then their sub-projects, the
+    policies and departments drawn with them and what the tooltips of those say."""
+    tops, total = top_projects(store, year=year, limit=MAX_PROJECTS)
+    graph = subgraph.names(store, tops, Graph())  # ties in money are broken by label
+    shown = overview_choice(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total).shown
+    projects = {*shown, *subgraph.parts(store, shown, graph)}
+    subgraph.around(store, projects, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    others = set(overview_choice(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total).nodes)
+    others -= projects
+    subgraph.around(store, others, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    return overview(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total,
+                    rollup=StoreRollup.ask(store, others))
+
+
+def _focus(store: Store, spec: str, *, depth: int, year: str | None) -> View:
+    """``focus`` of a store: the nodes ``spec`` names (by 文号 in SPARQL, else among the names of every node of
+    ``FOCUS_KINDS``), their links fetched one step out at a time, then what the chosen nodes' tooltips say."""
+    graph = Graph()
+    number = doc_number(spec)
+    if spec.startswith(("http://", "https://")):
+        node = sparql_term(URIRef(spec))
+        subgraph.triples(store, f"{node} a ?o . BIND({node} AS ?s) BIND(rdf:type AS ?p)", graph)
+        subgraph.names(store, [URIRef(spec)], graph)
+    else:
+        subgraph.triples(store, f"?s pkg:docNumber ?n . FILTER(STR(?n) = {sparql_term(Literal(number))}) "
+                                f"?s ?p ?o . FILTER(?p IN (rdf:type, {', '.join(subgraph.NAMES)}))", graph)
+        if not any(str(n) == number for n in graph.objects(None, PKG.docNumber)):
+            subgraph.entities(store, FOCUS_KINDS, graph)
+    start = find_nodes(graph, spec, year=year)
+    relations = [f"<{prop}>" for prop, _, _ in RELATIONS]
+    followed: set[object] = set()
+    while True:
+        distance, expand = reach(graph, start, depth=depth, year=year)
+        todo = expand - followed
+        if not todo:
+            break
+        subgraph.neighbours(store, todo, relations, graph)
+        followed |= todo
+    chosen = sorted(distance, key=lambda n: (distance[n], str(n)))[:MAX_NODES]
+    projects = {n for n in chosen if kind_of(graph, n) == "project"}
+    described = {*chosen, *subgraph.parts(store, projects, graph)}
+    subgraph.around(store, described, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    rollup = StoreRollup.ask(store, [n for n in chosen if kind_of(graph, n) not in ("project", "indicator")])
+    return focus(graph, spec, depth=depth, year=year, rollup=rollup)
 
 
 def _chosen_then_described(store: Store, graph: Graph, choose: Callable[[Graph], View]) -> View:
