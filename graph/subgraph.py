@@ -193,14 +193,19 @@ def parts(store: Store, projects: Iterable[Node], graph: Graph) -> set[Node]:
 
 def neighbours(store: Store, nodes: Iterable[Node], predicates: Iterable[str], graph: Graph) -> Graph:
     """The links ``predicates`` (``<iri>``) from and into ``nodes``, and the rdf:type, names (``NAMES``) of the
-    nodes at their other ends, added to ``graph``: what a focus needs to go one link further."""
-    preds = _values("p", predicates)
-    described = _values("p", ("rdf:type", *NAMES))
+    nodes at their other ends, added to ``graph``: what a focus needs to go one link further.
+
+    The predicates are FILTERed after the node's own triples are found (a ``VALUES ?p`` block is joined with
+    every triple of those predicates by Oxigraph before the node narrows them: seconds per query).
+    """
+    preds = f"FILTER(?p IN ({', '.join(predicates)}))"
+    linked = f"FILTER(?q IN ({', '.join(predicates)}))"
+    described = f"FILTER(?p IN (rdf:type, {', '.join(NAMES)}))"
     for chunk in _chunks(nodes):
-        triples(store, _each("s", chunk, f"{preds} ?s ?p ?o", bind=True), graph)
-        triples(store, _each("o", chunk, f"{preds} ?s ?p ?o", bind=True), graph)
-        triples(store, _each("n", chunk, f"{_values('q', predicates)} ?n ?q ?s . {described} ?s ?p ?o"), graph)
-        triples(store, _each("n", chunk, f"{_values('q', predicates)} ?s ?q ?n . {described} ?s ?p ?o"), graph)
+        triples(store, _each("s", chunk, f"?s ?p ?o {preds}", bind=True), graph)
+        triples(store, _each("o", chunk, f"?s ?p ?o {preds}", bind=True), graph)
+        triples(store, _each("n", chunk, f"?n ?q ?s {linked} ?s ?p ?o {described}"), graph)
+        triples(store, _each("n", chunk, f"?s ?q ?n {linked} ?s ?p ?o {described}"), graph)
     return graph
 
 
