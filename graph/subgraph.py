@@ -51,6 +51,8 @@ INCOMING = LINKS + ("pkg:hasIndicator", "pkg:concerns", "pkg:citedDocument", "pk
 # Links into a node that a view's description reads itself; the projects of a policy or a department, an issuer's
 # policies, the projects mentioning a place and where a policy is cited are counted by the store (graph.rollup).
 DESCRIBED_INCOMING = ("pkg:partOf", "pkg:hasIndicator", "pkg:concerns")
+# Links of a drawn node whose targets a view's description only counts (or does not read).
+UNREAD = ("pkg:hasIndicator", "pkg:mentionsPlace", "pkg:mentionsOrganization", "pkg:cites")
 _KINDS = {kind: cls for cls, kind in KIND_OF_CLASS.items()}
 
 
@@ -139,7 +141,7 @@ def money(store: Store, graph: Graph | None = None) -> Graph:
 
 
 def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
-           incoming: Iterable[str] = INCOMING) -> Graph:
+           incoming: Iterable[str] = INCOMING, unread: Iterable[str] = ()) -> Graph:
     """The triples around ``nodes``, as ``describe``, ``source_of`` and a lineage read them:
 
     - every triple about them;
@@ -152,15 +154,19 @@ def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
       citations (pkg:hasCitation);
     - the file name of each source.
 
+    ``unread``: links (``pkg:…``) whose targets are not described (a view does not read the facts of the
+    indicators or places of a project it does not draw, only counts them).
+
     Returns: ``graph`` (default: a new one) with those triples added.
     """
     graph = graph if graph is not None else Graph()
     into = list(incoming)
+    skipped = ", ".join(("rdf:type", "prov:wasDerivedFrom", *unread))
     facts = [q for q in ("pkg:citedDocument", "pkg:concerns", "pkg:successor", "pkg:predecessor") if q in into]
     named = [q for q in ("pkg:partOf", "pkg:hasIndicator", "pkg:continues") if q in into]
     for chunk in _chunks(nodes):
         triples(store, _each("s", chunk, "?s ?p ?o", bind=True), graph)
-        triples(store, _each("n", chunk, "?n ?q ?s . FILTER(isIRI(?s) && ?q NOT IN (rdf:type, prov:wasDerivedFrom)) "
+        triples(store, _each("n", chunk, f"?n ?q ?s . FILTER(isIRI(?s) && ?q NOT IN ({skipped})) "
                                          "?s ?p ?o FILTER(?p != prov:wasDerivedFrom || ?q = pkg:hasCitation)"), graph)
         triples(store, _each("o", chunk, f"{_values('p', into)} ?s ?p ?o", bind=True), graph)
         if named:

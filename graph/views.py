@@ -87,10 +87,12 @@ def _overview(store: Store, *, year: str | None) -> View:
     graph = subgraph.names(store, tops, Graph())  # ties in money are broken by label
     shown = overview_choice(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total).shown
     projects = {*shown, *subgraph.parts(store, shown, graph)}
-    subgraph.around(store, projects, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    subgraph.around(store, projects, graph, incoming=subgraph.DESCRIBED_INCOMING,
+                    unread=subgraph.UNREAD)
     others = set(overview_choice(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total).nodes)
     others -= projects
-    subgraph.around(store, others, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    subgraph.around(store, others, graph, incoming=subgraph.DESCRIBED_INCOMING,
+                    unread=subgraph.UNREAD)
     return overview(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total,
                     rollup=StoreRollup.ask(store, others))
 
@@ -122,7 +124,8 @@ def _focus(store: Store, spec: str, *, depth: int, year: str | None) -> View:
     chosen = sorted(distance, key=lambda n: (distance[n], str(n)))[:MAX_NODES]
     projects = {n for n in chosen if kind_of(graph, n) == "project"}
     described = {*chosen, *subgraph.parts(store, projects, graph)}
-    subgraph.around(store, described, graph, incoming=subgraph.DESCRIBED_INCOMING)
+    subgraph.around(store, described, graph, incoming=subgraph.DESCRIBED_INCOMING,
+                    unread=subgraph.UNREAD)
     rollup = StoreRollup.ask(store, [n for n in chosen if kind_of(graph, n) not in ("project", "indicator")])
     return focus(graph, spec, depth=depth, year=year, rollup=rollup)
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from graph import analysis, views
 from graph.cli import app
 from graph.evolution import evolution, timeline_dict
+from graph.server import Server
 from graph.store import MemoryStore, OxigraphStore
 from loaders.errors import QueryError
 from tests.conftest import SEEDS
@@ -47,8 +48,10 @@ def test_evolution_error_names_similar_projects_from_oxigraph(oxigraph_store: Ox
 
 @pytest.mark.parametrize("name", STORES)
 @pytest.mark.parametrize("ask", [
-    {}, {"year": "2025"}, {"focus_on": "沪松府规〔2019〕23号"}, {"focus_on": "沪松府规〔2019〕23号", "depth": 2},
-    {"focus_on": "宣传与推广", "year": "2022"}, {"lineage_of": "G60科创走廊建设"},
+    {}, {"year": "2025"}, {"year": "2023"}, {"focus_on": "沪松府规〔2019〕23号"},
+    {"focus_on": "沪松府规〔2019〕23号", "depth": 2}, {"focus_on": "宣传与推广", "year": "2022"},
+    {"focus_on": "宣传与推广", "depth": 3}, {"focus_on": "https://w3id.org/policykg/id/place/songjiang"},
+    {"lineage_of": "G60科创走廊建设"},
 ])
 def test_views_are_the_same_from_oxigraph(name: str, ask: dict, memory_store: MemoryStore,
                                           request: pytest.FixtureRequest) -> None:
@@ -81,3 +84,28 @@ def test_cli_commands_read_an_oxigraph_store(built: Path, oxigraph_dir: Path, tm
         assert result.exit_code == 0, result.output
         pages.append(out.read_text(encoding="utf-8"))
     assert pages[0] == pages[1]
+
+
+def test_cli_commands_read_the_projects_own_endpoint(built: Path, oxigraph_dir: Path, tmp_path: Path) -> None:
+    """`policykg serve`'s server (graph.server) on a free port of 127.0.0.1 over the seeds' store: the commands
+    asked with --endpoint URL print what they print with --store DIR."""
+    runner = CliRunner()
+    graph = ["--graph", str(built / "graph.ttl")]
+    with Server(oxigraph_dir) as server:
+        where = {"store": ["--store", str(oxigraph_dir)], "endpoint": ["--endpoint", server.query_url]}
+        for command in (["evolution", "金融赋能", "--format", "json"], ["trace", "沪松府规〔2019〕23号"],
+                        ["analyze", "--top", "3"]):
+            printed = {}
+            for name, option in where.items():
+                result = runner.invoke(app, [*command, *graph, *option])
+                assert result.exit_code == 0, result.output
+                printed[name] = result.stdout
+            assert printed["endpoint"] == printed["store"], command
+        for ask in ([], ["--focus", "沪松府规〔2019〕23号"]):
+            pages = {}
+            for name, option in where.items():
+                out = tmp_path / f"{name}.html"
+                result = runner.invoke(app, ["view", *ask, "--out", str(out), *graph, *option])
+                assert result.exit_code == 0, result.output
+                pages[name] = out.read_text(encoding="utf-8")
+            assert pages["endpoint"] == pages["store"], ask
