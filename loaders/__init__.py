@@ -90,20 +90,17 @@ _NOT_A_FORM = ("not a 绩效目标申报表 (declaration), 绩效自评表 (self
 
 
 def _better_reading(layout: Document, general: Document, grid: Grid) -> Document:
-    """Of a Songjiang layout's reading and the general form reader's, the one that accounts for the file.
+    """Of the OCR declaration layout's reading and the general form reader's, the one that accounts for the file.
 
-    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels, and
-    either names more projects than the general reading (sub-projects of a narrative, forms whose labels OCR
-    garbled) or as many, with more of the file's lines carrying a fact that reached one of its records
-    (honest coverage); a tie goes to the general reader, which every other form is read by.
+    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels, and at
+    least as many projects as the general reading: it reads what OCR did to those forms (indicator rows pushed
+    into the next narrative, a table flattened onto one line, goal cells of two columns run together), which
+    the general reader reads as cells; with fewer projects it has misread the file, and the general reading
+    is kept.
     """
     if len(layout.projects) < form.name_label_count(grid):
         return general  # the layout claimed the file but read fewer projects than it names
-    if len(layout.projects) != len(general.projects):
-        return layout if len(layout.projects) > len(general.projects) else general
-    lines = grid.source().lines
-    mine, theirs = honest_coverage(layout, lines), honest_coverage(general, lines)
-    return layout if len(mine.covered_lines) > len(theirs.covered_lines) else general
+    return layout if len(layout.projects) >= len(general.projects) else general
 
 
 def load_grid(grid: Grid) -> Document:
@@ -116,7 +113,7 @@ def load_grid(grid: Grid) -> Document:
         raise LayoutError(grid.path, None, _NOT_A_FORM)
     document = loader(found[0])(grid)
     if found[0] != "form" and form.detect(grid):
-        document = _better_reading(document, form.load(grid), grid)
+        document = _better_reading(document, loader(form.LAYOUT)(grid), grid)
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     if not document.reason:

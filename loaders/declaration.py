@@ -20,12 +20,15 @@ from difflib import SequenceMatcher
 from loaders.amounts import amounts_in_text
 from loaders.budget import budget_lines as budget_lines_of
 from loaders.budget import year_plan
+from loaders.cells import resolve_name
 from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
+from loaders.grid import Grid
+from loaders.labels import title_kind
 from loaders.mentions import find_mentions
-from loaders.narrative import Narrative, cn_number
+from loaders.narrative import Narrative, cn_number, parse_narrative, starts_narrative
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
-from loaders.text import Source, clean
+from loaders.text import Source, clean, is_page_number
 
 _TITLE_END = "绩效目标设置情况"
 _DEPARTMENT_YEAR = re.compile(r"^(?P<department>.+?)\s*(?P<year>\d{4})\s*年度?(?P<rest>.*)$")
@@ -473,3 +476,147 @@ def document(source: Source, layout: str, pre: Preamble, projects: list[Project]
         covered_lines=frozenset(covered & text_lines),
         text_lines=text_lines,
     )
+
+
+# ---------------------------------------------------------------- a declaration read from a grid
+
+_FORM_TITLE_MAX = 40  # characters of a form's title row (财政项目支出绩效目标申报表 12), without spaces
+_OVERVIEW = re.compile(r"^[一1][、.．]\s*项目概述")
+_SECTION_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．]")
+
+
+def has_narratives(grid: Grid) -> bool:
+    """True for a 绩效目标申报表 whose forms stand between project narratives (项目经费情况说明, or the
+    declaration summary 绩效目标设置情况 before them): the documents ``read`` assembles."""
+    lines = [clean(raw) for raw in grid.source().lines if raw.strip()]
+    forms = sum(1 for text in lines if _is_form_title(text))
+    narratives = sum(1 for text in lines if _EXPLANATION_LINE.match(text.replace(" ", "")))
+    return forms >= 1 and (narratives >= 1 or any(_TITLE_END in text for text in lines[:40]))
+
+
+_EXPLANATION_LINE = re.compile(r"^(?:.{2,40}?)?项目经费情况说明\d*$")
+
+
+def _is_form_title(text: str) -> bool:
+    squashed = re.sub(r"\s+", "", text)
+    if _SECTION_START.match(squashed) or squashed.endswith("。") or squashed.startswith(("详见", "见", "参见")):
+        return False  # 七、绩效目标 见财政项目支出绩效目标申报表。, 详见单位的项目绩效目标表: they point to the form
+    return len(squashed) <= _FORM_TITLE_MAX and title_kind(squashed) in ("declaration", "self-evaluation") \
+        and _TITLE_END not in squashed
+
+
+def read(grid: Grid, layout: str) -> Document:
+    """Read a 绩效目标申报表 of narratives and forms (``has_narratives``) into a ``Document``.
+
+    The lines before the first narrative or form are the title and summary (``parse_preamble``); each
+    narrative (``loaders.narrative``) is paired with the form after it, whose cells the form reader reads
+    (``loaders.form.read_part``); a narrative without a form, or a form without a narrative, is a project too.
+    Returns: the document with its projects and sub-projects (money in yuan), the summary's totals checked.
+    Raises: nothing for odd content (it becomes findings).
+    """
+    from loaders import form as form_reader
+
+    source = grid.source()
+    items = [(i, clean(raw)) for i, raw in enumerate(source.lines, start=1) if raw.strip() and not is_page_number(raw)]
+    covered = {i for i, raw in enumerate(source.lines, start=1) if raw.strip() and is_page_number(raw)}
+    findings: list[Finding] = []
+    if source.truncated:
+        findings.append(Finding("missing", len(source.lines), f"{source.path}:{len(source.lines)}: the file ends "
+                                f"inside a character; it was cut off"))
+    summary_at = next((k for k, (_, t) in enumerate(items[:60]) if _TITLE_END in t), -1)
+    first = next((k for k, (_, t) in enumerate(items) if k > summary_at and (_is_form_title(t) or starts_narrative(t)
+                                                                             or _is_unit_heading(items, k))), len(items))
+    pre = parse_preamble(items[:first])
+    covered |= pre.covered
+    ctx = Context(source, pre)
+    projects: list[Project] = []
+    pending: Narrative | None = None
+    unit: str | None = None
+    known = [pre.department] if pre.department else []  # organizations the document names, for OCR-garbled names
+    for kind, region in _regions(items[first:]):
+        if kind == "unit":
+            ctx.budget_unit = region[0][1]
+            covered.add(region[0][0])
+        elif kind == "narrative":
+            if pending is not None:
+                projects += build_projects(pending, None, ctx, findings)
+            pending, used = parse_narrative(region)
+            covered |= used | {line for line, _ in region}
+        else:
+            part = form_reader.read_part(grid, region[0][0], region[-1][0], unit)
+            unit = part.unit
+            covered |= part.covered | {region[0][0]}
+            findings += part.findings
+            if not part.projects:
+                projects += build_projects(pending, None, ctx, findings) if pending is not None else []
+            for k, (project, goals) in enumerate(part.projects):
+                project = _resolve_names(project, known)
+                projects += build_projects(pending if k == 0 else None, _form_of(project, goals, region[0][0]),
+                                           ctx, findings)
+            pending = None
+    if pending is not None:
+        projects += build_projects(pending, None, ctx, findings)
+    projects = parent_project(pre, projects)
+    check_document(projects, pre, source.path, findings)
+    report_unexplained(source.path, items, covered, findings)
+    return document(source, layout, pre, projects, findings, covered)
+
+
+def _resolve_names(project: Project, known: list[str]) -> Project:
+    """The project with an OCR-garbled department or implementing unit (上海市松江区长三角角G60科包走廊…) read as the
+    organization of the document it is closest to (``loaders.cells.resolve_name``); a new department is known after."""
+    from dataclasses import replace
+
+    def resolved(value: str | None, department: bool) -> str | None:
+        if not value or value in known or re.sub(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$", "", value) in known:
+            return value  # 某委员会(本部) is the department's own office, named as such
+        name = resolve_name(value, known)
+        if name is None and department:
+            known.append(value)
+        return name or value
+
+    department = resolved(project.department, True)
+    unit = resolved(project.implementing_unit, False)
+    if (department, unit) == (project.department, project.implementing_unit):
+        return project
+    return replace(project, department=department, implementing_unit=unit)
+
+
+def _form_of(project: Project, goals: tuple[tuple[int, str], ...], line: int) -> Form:
+    """A form the form reader read, as the pairing with its narrative takes it (fields by label, as written)."""
+    values = {"name": project.name, "department": project.department, "implementing_unit": project.implementing_unit,
+              "nature": project.nature, "category": project.category,
+              "start": project.start_date.isoformat() if project.start_date else None,
+              "end": project.end_date.isoformat() if project.end_date else None}
+    fields = {k: [FieldValue(v, project.line)] for k, v in values.items() if v}
+    return Form(line=line, fields=fields, funds=project.funds, fiscal_year=project.fiscal_year,
+                indicators=list(project.indicators), citations=list(project.citations),
+                overall_goal=project.overall_goal, annual_goal=project.annual_goal, text_lines=list(goals))
+
+
+_UNIT_HEADING = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9()]{4,40}?(?:委员会|中心|馆|办公室|局|院|所|站)(?:\((?:本级|本部)\))?$"
+)
+
+
+def _is_unit_heading(items: list[tuple[int, str]], k: int) -> bool:
+    """A budget unit (预算单位) of the department standing alone before its projects' narratives."""
+    return bool(_UNIT_HEADING.match(items[k][1])) and k + 1 < len(items) and starts_narrative(items[k + 1][1])
+
+
+def _regions(items: list[tuple[int, str]]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The body cut into ('unit' | 'narrative' | 'form', lines) regions in document order; a narrative may start
+    at 一、项目概述 right after a form, without its 项目经费情况说明 line."""
+    regions: list[tuple[str, list[tuple[int, str]]]] = []
+    for k, (line, text) in enumerate(items):
+        if _is_unit_heading(items, k):
+            regions.append(("unit", [(line, text)]))
+            regions.append(("narrative", []))
+        elif _is_form_title(text):
+            regions.append(("form", [(line, text)]))
+        elif (starts_narrative(text) or _OVERVIEW.match(text) and regions and regions[-1][0] == "form") \
+                and not (regions and regions[-1][0] == "narrative" and not regions[-1][1]):
+            regions.append(("narrative", [(line, text)]))
+        elif regions:
+            regions[-1][1].append((line, text))
+    return [(kind, lines) for kind, lines in regions if lines]

@@ -28,6 +28,7 @@ from loaders.amounts import to_yuan
 from loaders.citations import find_citations, join_lines
 from loaders.form_fields import parse_date
 from loaders.grid import Grid
+from loaders.indicator_text import parse_indicator_rows
 from loaders.labels import (
     Label,
     Level,
@@ -49,7 +50,7 @@ from loaders.mentions import find_mentions
 from loaders.narrative import is_top_heading, starts_narrative
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import parse_target
-from loaders.text import clean, drop_spaces_by_cjk
+from loaders.text import clean, drop_spaces_by_cjk, is_page_number
 
 LAYOUT = "form"
 
@@ -58,11 +59,13 @@ _ENUM_PREFIX = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))�
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
+_PUNCTUATION_ONLY = re.compile(r"[。.,，;；:：、!！?？”\"')）]+")
+_UNIT_ONLY = re.compile(r"[(（]?(?:单位|金额单位)?[:：]?\s*(?:万元|元)[)）]?")
 _YEAR_LINE = re.compile(r"[((]\s*\d{4}\s*年度?\s*[))]")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
 _NUMBERED_SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．]|[((][一二三四五六七八九十\d]{1,2}[))])\s*\S")
 _END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
-_BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|主办|承办|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
+_BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|(?:主办|承办)(?:单位)?[:：]|主办单位|承办单位|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
 _LEGAL_KIND = re.compile(r"(?:方案|办法|意见|通知|规划|条例|法|决定|细则|规定|纲要|计划|指南|标准)$")
 # Money stated only in prose: (field, cue) — the amount follows the cue within a short clause.
 _PROSE_MONEY = (
@@ -91,57 +94,90 @@ class Tok:
     title: str | None = None
     piece: int = -1  # cells split out of one piece of text share its number
     slip: str | None = None  # the label an OCR-garbled or split label was read as (项目名称 for 頁目名称)
+    spaced: bool = False  # cut out of a text line at its spaces (PDF text): a value may go on in the next piece
+    more: tuple[int, ...] = ()  # further lines a label wrapped over (项目名 / 称): read with it
 
 
 # ---------------------------------------------------------------- cells
 
 
-_GLUED_UNIT = re.compile(r"\s*[((](?:万元|元)[))]")
+_GLUED_UNIT = re.compile(r"\s*[(\uff08](?:万元|元)[)\uff09]")
+_DEBRIS_BEFORE_NUMBER = re.compile(r"([\u4e00-\u9fff])\s+(\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?)")
+_OCR_ZERO = frozenset("CcOoD")  # a 0 as OCR reads it, alone in a money cell
 _SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
 _FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+
+_SHEETS = frozenset({"xlsx", "xls"})  # every row of a sheet is a table row; one with a single cell is a line of text
 
 
 def tokenize(grid: Grid) -> list[Tok]:
     """The grid's cells in reading order, split at separators and at glued labels.
 
-    Text rows are split on tabs, else on ``|``, else on runs of whitespace;
-    spaced-out labels (``项 目 名 称``) are joined back; strong labels glued to
-    their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
+    Text rows are split on tabs, else on ``|``, else on runs of whitespace, and so is a paragraph outside
+    tables (DOCX, HTML) or a sheet's row of one cell (a line of text); spaced-out labels (``项 目 名 称``) are joined
+    back; strong labels glued to their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
     Full-width digits, ``％`` and ``．`` are read as their ASCII forms (``１００％`` -> ``100%``), one
     character for one, so numbers glued to labels and units parse as in any other form.
     """
     toks: list[Tok] = []
     n = 0
     for r, row in enumerate(grid.rows):
+        as_text = grid.format == "text" or len(row.cells) == 1 and (not row.in_table or grid.format in _SHEETS)
         for cell in row.cells:
             line = cell.origin.line
             written = cell.text.translate(_FULL_WIDTH_NUMBERS)
-            if grid.format == "text":
+            if as_text:
                 pieces = _split_line(written)
             else:
                 pieces = [written.replace("\n", " ").strip()]
-            n = _cell_toks(toks, pieces, line, r, n)
-    return toks
+            n = _cell_toks(toks, pieces, line, r, n, spaced=as_text and not re.search(r"[\t|]", written))
+    return _join_wrapped_labels(toks)
 
 
-def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int) -> int:
+def _join_wrapped_labels(toks: list[Tok]) -> list[Tok]:
+    """A label or column head a PDF text wraps over two lines (项目名 / 称, 主管单 / 位, 二级指 / 标) made one cell:
+    the last cell of a line and the first of the next line that are one label or head when joined."""
+    out: list[Tok] = []
+    for t in toks:
+        last = out[-1] if out else None
+        if last is not None and last.line != t.line and last.spaced and t.spaced and not last.levels \
+                and not last.head and len(t.text) <= 6:
+            joined = whole_label(last.text + t.text)
+            if joined is not None and (not last.label or last.slip or last.label.field == joined.field) \
+                    and (not t.label or not last.label or t.label.field == joined.field):
+                # 项目名 / 称, 计划完成日 / 期, 其中:当年 / 财政拨款 (财政拨款 alone is another label)
+                out[-1] = _annotate(replace(last, text=last.text + t.text, slip=None, more=last.more + (t.line,)))
+                continue
+            if not last.label and not t.label and not t.head and head_of(last.text + t.text):  # 二级指 / 标
+                out[-1] = _annotate(replace(last, text=last.text + t.text, more=last.more + (t.line,)))
+                continue
+        out.append(t)
+    return out
+
+
+def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int, spaced: bool = False) -> int:
     """Append the tokens of one cell's pieces (labels mended, glued labels split) to ``toks``; returns the
-    number of the last piece."""
+    number of the last piece. ``spaced``: the pieces were cut at spaces, not at a separator."""
     pieces, slipped = _mend_labels(pieces)
     for p, piece in enumerate(pieces):
         n += 1
         if p in slipped:
-            tok = _annotate(Tok(piece, line, row, piece=n))
+            tok = _annotate(Tok(piece, line, row, piece=n, spaced=spaced))
             label, exact = slipped[p]
             tok.label, tok.slip = tok.label or label, None if exact else label.text
             toks.append(tok)
             continue
+        debris = _DEBRIS_BEFORE_NUMBER.fullmatch(piece.strip())
+        if debris:  # OCR read a stroke of the cell's border as a character: 金 735, 000. 00
+            toks.append(Tok(debris.group(1), line, row, piece=n + 1, slip="debris"))
+            piece = debris.group(2)
         if _SPACED_NUMBER.fullmatch(piece.strip()):
             piece = re.sub(r"\s+", "", piece)  # OCR spaces a number's separators: 2, 000, 000. 00
         for part in _split_glued(piece):
             text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
             if text and not _ENUM.match(text):
-                toks.append(_annotate(Tok(text, line, row, piece=n)))
+                toks.append(_annotate(Tok(text, line, row, piece=n, spaced=spaced)))
     return n
 
 
@@ -228,15 +264,19 @@ def _is_known(text: str) -> bool:
 
 def _split_glued(piece: str) -> list[str]:
     """Split strong labels and indicator heads out of a piece of text; prose sentences keep their words."""
-    heads = _head_runs(piece) + _title_runs(piece)
+    heads = _head_runs(piece) + _title_runs(piece) + _money_heads(piece)
     found = [(s, e) for s, e in heads]
     for s, e, label in find_labels(piece):
         if any(hs <= s < he or hs < e <= he for hs, he in heads):
             continue
-        if re.match(r"[((](?!万元|元|[A-Z][))])[\u4e00-\u9fff]", piece[e:e + 3]) and label.field in MONEY_FIELDS + ("local",):
+        after = simplified(piece[e:e + 4])
+        if re.match(r"[(\uff08](?!万元|元|[A-Z][)\uff09])[\u4e00-\u9fff]", after) and label.field in MONEY_FIELDS + ("local",):
             continue  # 中央补助地方资金(公路建设) names a fund: the money label is part of the name
-        unit = _GLUED_UNIT.match(piece, e)
-        found.append((s, unit.end() if unit else e))  # 预算资金(万元)282.92: the unit stays with its label
+        if s > 0 and key(label.text).startswith("项目") and (shorter := whole_label(label.text[2:])) is not None \
+                and shorter.field == label.field:
+            s += 2  # 经常性项目主管部门: 项目 ends the value before it (项目主管部门 is 主管部门)
+        unit = _GLUED_UNIT.match(after)
+        found.append((s, e + unit.end() if unit else e))  # 预算资金(万元)282.92: the unit stays with its label
     if not found:
         return _label_run(piece) or [piece]
     found.sort(key=lambda se: (se[0], -se[1]))
@@ -255,6 +295,23 @@ def _split_glued(piece: str) -> list[str]:
     for part in parts:
         out += _label_run(part) or [part]
     return out
+
+
+def _money_heads(piece: str) -> list[tuple[int, int]]:
+    """The money block's head with its unit glued inside text (…某县图书馆项目资金(万元)年度资金总额…): offsets."""
+    k, offsets = key_map(piece)
+    if "(" not in k:
+        return []
+    return [(offsets[m.start()], offsets[m.end()] if m.end() < len(offsets) else len(piece))
+            for m in _money_head_pattern().finditer(k)]
+
+
+@lru_cache(maxsize=1)
+def _money_head_pattern() -> re.Pattern[str]:
+    from loaders.labels import field_labels
+
+    blocks = sorted({lb.text for lb in field_labels() if lb.field == "money_block"}, key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(re.escape(b) for b in blocks)})\\((?:元|万元)\\)")
 
 
 def _label_run(piece: str) -> list[str] | None:
@@ -381,6 +438,7 @@ class _State:
     unit: str | None = None
     money_columns: list[str] = field(default_factory=list)
     money_columns_row: int = -1
+    wrapped: bool = False  # the file is PDF text whose table cells wrap at their column width (``_wrapped_labels``)
 
     @property
     def current(self) -> _Builder:
@@ -441,14 +499,14 @@ def load(grid: Grid) -> Document:
     """
     source = grid.source()
     toks = _tokens(grid)
-    state = _State(grid.path, toks, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in source.lines))
+    state = _State(grid.path, toks, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in source.lines),
+                   wrapped=_pdf_text(toks))
     _read(state)
     projects, doc_findings = _finish(state, source.lines)
     kind = _kind(state, projects)
     text_lines = frozenset(i for i, line in enumerate(source.lines, start=1) if line.strip())
     unexplained = sorted(text_lines - state.covered)
-    slips = [Finding("doubtful", t.line, f"{grid.path}:{t.line}: {t.text} read as a {t.label.field} label ({t.slip})",
-                     t.text) for t in toks if t.slip and t.label]
+    slips = _slips(grid.path, toks)
     findings = state.findings + slips + doc_findings + [
         Finding("unexplained", n, "not understood", clean(source.lines[n - 1])[:120]) for n in unexplained]
     reason = _reason(toks) or ""
@@ -463,6 +521,66 @@ def load(grid: Grid) -> Document:
         reason=reason)
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What the form reader read from some lines of a grid (one form of a document that is more than forms).
+
+    ``projects``: each form named in those lines, as a ``Project`` (money in yuan), with the 1-based lines and
+    text of its goal cells (项目总目标 / 年度总体目标, for the places they mention); ``covered``: the lines whose
+    cells were read; ``findings``: what was not understood or is missing, by line.
+    """
+
+    projects: tuple[tuple[Project, tuple[tuple[int, str], ...]], ...]
+    covered: frozenset[int]
+    findings: tuple[Finding, ...]
+    unit: str | None  # the money unit the part's forms state (元, 万元), for the forms after it
+
+
+def read_part(grid: Grid, first: int, last: int, unit: str | None = None) -> Part:
+    """Read lines ``first`` .. ``last`` (1-based, inclusive) of ``grid`` as the form reader reads a whole file.
+
+    For a document whose forms stand between narratives it does not read as cells (a 绩效目标申报表 with its
+    项目经费情况说明, ``loaders.declaration``): only the forms' cells are read here. The fiscal year is the one the
+    part's own lines give (the form's （2024年度）), else none. ``unit``: the money unit of the document's
+    forms before this part, for amounts whose form states none (one template, one unit).
+    """
+    toks = [t for t in _tokens(grid) if first <= t.line <= last]
+    lines = tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in grid.source().lines)
+    state = _State(grid.path, toks, lines, wrapped=_pdf_text(_tokens(grid)))
+    state.unit = unit
+    _read(state)
+    own = replace(state, lines=lines[first - 1:last])
+    year = _year(own)
+    findings = list(state.findings)
+    projects: list[tuple[Project, tuple[tuple[int, str], ...]]] = []
+    for b in state.projects:
+        if not b.name:
+            if not b.empty():
+                findings.append(Finding("missing", b.line or first, f"{grid.path}:{b.line or first}: a form's fields "
+                                        "were read but it names no project (cut off before 项目名称?)"))
+            continue
+        goals = tuple((line, clean(text)) for f in ("overall_goal", "annual_goal") for line, text in b.prose.get(f, []))
+        projects.append((_project(state, b, year), goals))
+    for ind in state.preamble.indicators:
+        findings.append(Finding("missing", ind.line, "indicator row before any 项目名称; attached to no project",
+                                ind.name))
+    findings += _slips(grid.path, toks)
+    return Part(tuple(projects), frozenset(state.covered), tuple(findings), state.unit)
+
+
+def _slips(path: str, toks: list[Tok]) -> list[Finding]:
+    """A ``doubtful`` finding for each label read with an OCR slip, and each character of debris set aside."""
+    out: list[Finding] = []
+    for t in toks:
+        if t.slip == "debris":
+            out.append(Finding("doubtful", t.line, f"{path}:{t.line}: {t.text} before a number set aside as OCR debris",
+                               t.text))
+        elif t.slip and t.label:
+            out.append(Finding("doubtful", t.line, f"{path}:{t.line}: {t.text} read as a {t.label.field} label "
+                               f"({t.slip})", t.text))
+    return out
+
+
 def _kind(state: _State, projects: list[Project]) -> str:
     if any(p.funds.executed or p.funds.adjusted or any(i.actual for i in p.indicators) for p in projects):
         return "self-evaluation"
@@ -473,10 +591,32 @@ def _kind(state: _State, projects: list[Project]) -> str:
 
 
 def _read(state: _State) -> None:
+    _read_toks(state)
+    for t in state.toks:  # a label read covers the lines it wrapped over
+        if t.more and t.line in state.covered:
+            state.covered.update(t.more)
+    lines = sorted({t.line for t in state.toks})
+    if not lines:
+        return
+    previous = None
+    for n in range(lines[0], lines[-1] + 2):  # the 。 a wrapped sentence leaves alone on a line ends the line above
+        text = clean(state.lines[n - 1]) if n <= len(state.lines) else ""
+        if text and _PUNCTUATION_ONLY.fullmatch(text) and previous in state.covered:
+            state.covered.add(n)
+        if text:
+            previous = n
+
+
+def _read_toks(state: _State) -> None:
     toks = state.toks
+    vertical = {id(t) for t in _vertical_heads(toks)} if state.wrapped else set()
     i = 0
     while i < len(toks):
         t = toks[i]
+        if id(t) in vertical:  # a merged cell's label printed one character a line: structure
+            state.covered.add(t.line)
+            i += 1
+            continue
         if t.title:
             state.kinds.append(t.title)
             state.covered.add(t.line)
@@ -489,10 +629,17 @@ def _read(state: _State) -> None:
             state.covered.add(t.line)  # the form's （2022年度） under its title: the fiscal year (see _year)
             i += 1
             continue
+        if _YEAR_LINE.fullmatch(clean(state.lines[t.line - 1])):  # the same line cut at its spaces: （2022 / 年度）
+            state.covered.add(t.line)
+            while i < len(toks) and toks[i].line == t.line:
+                i += 1
+            continue
         unit = money_unit(t.text)
         if unit:
             state.current.unit = state.current.unit or unit
             state.unit = state.unit or unit
+            if _UNIT_ONLY.fullmatch(clean(t.text)):
+                state.covered.add(t.line)  # （元） under the money block's 项目资金
         if t.head in ("table", "level1") or t.head == "level2" and _next_head(toks, i):
             j = _read_indicators(state, i)
             if j > i:
@@ -565,25 +712,27 @@ def _read_label(state: _State, i: int) -> int:
     vals = _values(toks, i)
     if f == "name":
         if vals and not _GLUED_NUMBERS.match(vals[0].text):
-            _start_project(state, vals[0].text, vals[0].line)
+            name, n = _field_value(vals, f, state.wrapped)
+            _start_project(state, name, t.line)  # the project stands at its 项目名称 label (its name may wrap below)
             state.projects[-1].from_label = True
-            state.covered.add(vals[0].line)
-            return i + 2
+            state.covered.update(v.line for v in vals[:n])
+            return i + 1 + n
         return i + 1
     cur = state.current
     if f in TEXT_FIELDS:
         if vals:
-            value = re.sub(r"[。.;;]+$", "", vals[0].text)
+            text, n = _field_value(vals, f, state.wrapped)
+            value = re.sub(r"[。.;;]+$", "", text)
             if f not in cur.fields:
                 cur.fields[f] = (value, vals[0].line)
-            state.covered.add(vals[0].line)
-            return i + 2
+            state.covered.update(v.line for v in vals[:n])
+            return i + 1 + n
         return i + 1
     if f in PROSE_FIELDS:
         paired = _prose_columns(state, i)
         if paired:
             return paired
-        taken = _values(toks, i, limit=40)
+        taken = _values(toks, i, limit=400 if state.wrapped else 40)  # PDF text: a line a token, goals run long
         taken = [v for v in taken if not v.levels and not v.head]
         if taken:
             cur.prose.setdefault(f, []).extend((v.line, v.text) for v in taken)
@@ -608,6 +757,53 @@ def _read_label(state: _State, i: int) -> int:
             cur.total_score = Decimal(m.group(1).replace(",", ""))
             state.covered.add(vals[0].line)
     return i + 1
+
+
+_NOT_NAME = re.compile(r"[\d.,%]+$|[>=<≥≤≧≦±]|\d{4}[-年./]")  # an amount, a target or a date after a value
+_QUALIFIER = re.compile(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]")  # （本部）, （本级） after a body's name
+_ORG_FIELDS = frozenset({"department", "central_department", "provincial_department", "budget_unit",
+                         "implementing_unit", "publisher", "organizer"})
+
+
+def _field_value(vals: list[Tok], f: str, wrapped: bool = False) -> tuple[str, int]:
+    """A field's value and how many cells it takes: the first cell after the label. In a PDF text whose cells
+    wrap (``wrapped``, ``_pdf_text``) also the pieces its line was cut into at spaces (项目名称 G60 日常办公经费
+    项目性质), up to the next label, and the lines a wrapped name, 项目性质 or organization goes on over
+    (上海低碳技术创新功 / 能型平台建设 / 项目类别 …; 上海市松江区科创发展 / 办公室, up to the word a body's name
+    ends with, ``org_suffixes.txt``). A number or date after the value is no part of it."""
+    first = vals[0]
+    if not wrapped:  # a text cut at its spaces is cut at its cells, unless it is a PDF text whose cells wrap
+        return first.text, 1
+    n = 1
+    for v in vals[1:]:
+        if v.line != first.line or v.row != first.row or _NOT_NAME.match(v.text):
+            break
+        if not (v.spaced and vals[n - 1].spaced):
+            break
+        n += 1
+    if (f in _ORG_FIELDS or f in ("name", "nature", "category")) and first.spaced:  # wrapped (科创发展 / 办公室)
+        while n < len(vals) and vals[n].spaced and vals[n].line != vals[n - 1].line \
+                and not (f in _ORG_FIELDS and _whole_org(vals[:n]) and not _QUALIFIER.fullmatch(vals[n].text)) \
+                and not _NOT_NAME.match(vals[n].text):
+            line = vals[n].line
+            while n < len(vals) and vals[n].line == line:
+                n += 1
+    if n == 1:
+        return first.text, 1
+    return drop_spaces_by_cjk(" ".join(v.text for v in vals[:n])), n
+
+
+def _whole_org(vals: list[Tok]) -> bool:
+    name = re.sub(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$", "", clean("".join(v.text for v in vals)))
+    return name.endswith(_org_suffixes())
+
+
+@lru_cache(maxsize=1)
+def _org_suffixes() -> tuple[str, ...]:
+    from importlib.resources import files
+
+    text = files("loaders").joinpath("data/org_suffixes.txt").read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
 def _prose_columns(state: _State, i: int) -> int:
@@ -673,6 +869,14 @@ def _read_money(state: _State, i: int, f: str) -> int:
         state.covered.add(label.line)
         return i + 1 + len(vals)
     field_name = {"local": "other", "central": "fiscal", "provincial": "fiscal"}.get(f, f)
+    if not numeric and vals and vals[0].text in _OCR_ZERO and vals[0].row == label.row:
+        v = vals[0]
+        if field_name not in cur.money:
+            cur.money[field_name] = Amount(Decimal(0), v.text, v.line)
+            state.covered.add(v.line)
+            state.findings.append(Finding("doubtful", v.line, f"{state.path}:{v.line}: {v.text} in a money cell read "
+                                          "as 0 (OCR)", v.text))
+        return i + 2
     if numeric:
         v = numeric[0]
         amount = _amount(state, v.text, v.line, unit)
@@ -766,6 +970,8 @@ def _read_indicators(state: _State, i: int) -> int:
     if "target" not in value_cols:
         value_cols.insert(0, "target")
     end = _table_end(state, j)
+    if value_cols == ["target"] and j < end and all(t.spaced for t in toks[j:end]) and state.wrapped:
+        return _read_text_table(state, i, end)
     body = [t for t in _merge_wrapped(_explode(_rejoin(toks[j:end]))) if key(t.text) != "指标"]
     stop = next((n for n, t in enumerate(body) if t.head in ("level1", "name")), None)
     if stop is not None:  # the template's footnote names the columns again
@@ -781,6 +987,38 @@ def _read_indicators(state: _State, i: int) -> int:
         state.findings.append(Finding("missing", cut.line, "the form is cut off inside this indicator row; "
                                       "the row is not read", cut.name))
     return end
+
+
+def _read_text_table(state: _State, i: int, end: int) -> int:
+    """A declaration's 绩效指标 table as PDF text gives it (cells cut at their spaces and wrapped at their column
+    width, level labels over two lines): read line by line by ``loaders.indicator_text``, which tells wrapped names
+    and targets apart by their form and width. ``i``: the head cell, ``end``: the cell after the body; returns
+    ``end``."""
+    toks = state.toks
+    first, last = toks[i].line, toks[end - 1].line
+    lines = [(n, state.lines[n - 1]) for n in range(first, last + 1)
+             if state.lines[n - 1].strip() and not is_page_number(state.lines[n - 1])]
+    parse = parse_indicator_rows(lines, state.path)
+    state.current.indicators += parse.indicators
+    state.covered |= parse.covered
+    state.findings += parse.findings
+    return end
+
+
+def _pdf_text(toks: list[Tok]) -> bool:
+    """True for the text of a PDF whose table cells wrap at their column width, as PDF text extraction writes
+    them: its merged cells are printed vertically, one character a line (项 / 目 / 绩 / 效 …, three or more)."""
+    return sum(1 for t in _vertical_heads(toks)) >= 3
+
+
+def _vertical_heads(toks: list[Tok]) -> list[Tok]:
+    """The characters of a vertically printed merged cell (绩 / 效 / 指 / 标), each alone on its line."""
+    spaced = [t for t in toks if t.spaced]
+    return [t for k, t in enumerate(spaced) if len(t.text) == 1 and t.text in _VERTICAL_HEAD
+            and (k == 0 or spaced[k - 1].line != t.line) and (k + 1 == len(spaced) or spaced[k + 1].line != t.line)]
+
+
+_VERTICAL_HEAD = frozenset("项目绩效指标")  # the characters of the merged 项目绩效目标 / 绩效指标 cells
 
 
 def _table_end(state: _State, j: int) -> int:

@@ -10,17 +10,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from types import ModuleType
 
-from loaders import declaration_text, declaration_tsv, form
+from loaders import declaration, declaration_tsv, form
 from loaders.grid import Grid
 from loaders.records import Document
 from loaders.text import Source
 
-# The two layouts of the Songjiang declarations come first (they read the sub-projects of their
-# narratives and their OCR noise most exactly); the general form reader reads every other form,
-# the Songjiang self-evaluations among them.
+# The OCR layout of the Songjiang declarations comes first (it reads their OCR noise most exactly: tables
+# OCR pushed into the next narrative, a table flattened onto one line); the general form reader reads
+# every other form, the Songjiang PDF-text declarations and self-evaluations among them.
 LAYOUTS: dict[str, ModuleType] = {
     declaration_tsv.LAYOUT: declaration_tsv,
-    declaration_text.LAYOUT: declaration_text,
     form.LAYOUT: form,
 }
 
@@ -62,8 +61,17 @@ def loader(name: str) -> Callable[[Grid], Document]:
     """The function reading a grid with the layout of that registry name."""
     module = LAYOUTS[name]
     if module is form:
-        return form.load
+        return read_form
     return lambda grid: _with_grid(module.load(cells_source(grid)), grid)
+
+
+def read_form(grid: Grid) -> Document:
+    """The general reading of a grid: a declaration whose forms stand between project narratives
+    (``loaders.declaration.has_narratives``) is assembled narrative by narrative, each form read by the form
+    reader; any other form is read by the form reader whole."""
+    if declaration.has_narratives(grid):
+        return _with_grid(declaration.read(grid, form.LAYOUT), grid)
+    return form.load(grid)
 
 
 def _with_grid(document: Document, grid: Grid) -> Document:

@@ -20,7 +20,6 @@ import pytest
 
 import loaders
 from loaders import form
-from loaders.form_fields import find_fields
 from loaders.labels import row_labels, slipped_label
 from loaders.readers import read_grid
 
@@ -60,20 +59,25 @@ def test_row_labels_join_split_cells(cells: list[str], expected: list[tuple[int,
     assert [(f.first, f.last, f.label.field, f.exact) for f in row_labels(cells)] == expected
 
 
-def test_header_labels_are_matched_in_traditional_script_and_the_values_kept_as_written() -> None:
-    text = "項目名稱社區圖書角建設主管部門某縣文化和旅遊局實施單位某縣圖書館項目資金(萬元)年度資金總額20"
-    fields = find_fields(text, lambda offset: 1)
-    assert fields["name"][0].text == "社區圖書角建設"
-    assert fields["department"][0].text == "某縣文化和旅遊局"
-    assert fields["implementing_unit"][0].text == "某縣圖書館"
-    assert fields["money_unit"][0].text == "万元"
-    assert fields["annual"][0].text == "20"
+def _glued(tmp_path: Path, text: str) -> loaders.Document:
+    path = tmp_path / "glued.txt"
+    path.write_text("项目支出绩效目标申报表\n" + text + "\n", encoding="utf-8")
+    return form.load(read_grid(path))
 
 
-def test_project_before_a_label_ends_the_value_before_it() -> None:
-    fields = find_fields("项目名称社区图书角项目类别经常性项目主管部门某县文化和旅游局", lambda offset: 1)
-    assert fields["category"][0].text == "经常性项目"
-    assert fields["department"][0].text == "某县文化和旅游局"
+def test_header_labels_are_matched_in_traditional_script_and_the_values_kept_as_written(tmp_path: Path) -> None:
+    doc = _glued(tmp_path, "項目名稱社區圖書角建設主管部門某縣文化和旅遊局實施單位某縣圖書館項目資金(萬元)年度資金總額20")
+    (project,) = doc.projects
+    assert project.name == "社區圖書角建設"
+    assert project.department == "某縣文化和旅遊局"
+    assert project.implementing_unit == "某縣圖書館"
+    assert project.funds.annual is not None and project.funds.annual.yuan == Decimal("200000")  # 20 万元
+
+
+def test_project_before_a_label_ends_the_value_before_it(tmp_path: Path) -> None:
+    (project,) = _glued(tmp_path, "项目名称社区图书角项目类别经常性项目主管部门某县文化和旅游局").projects
+    assert project.category == "经常性项目"
+    assert project.department == "某县文化和旅游局"
 
 
 OCR_FORM = """项目支出绩效目标申报表
