@@ -32,8 +32,8 @@ _SUB_HEADING = re.compile(
 _NAME_LINE = re.compile(r"^项目名称[:：]\s*(?P<name>.+)$")
 _NAMED_EXPLANATION = re.compile(r"^(?P<name>.{2,40}?)项目经费情况说明\s*\d*$")
 _EXPLANATION = re.compile(r"^项目经费情况说明\s*(?P<n>\d+)?$")
-_CHILD_COUNT = re.compile(r"共包含\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*个(?:子项目|二级项目)")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CHILD_COUNT = re.compile(r"共包含\s*(?P<n>\d+|[一二两三四五六七八九十]+)\s*个(?:子项目|二级项目)")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def cn_number(text: str) -> int:
