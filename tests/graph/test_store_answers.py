@@ -72,18 +72,20 @@ def test_cli_commands_read_an_oxigraph_store(built: Path, oxigraph_dir: Path, tm
     runner = CliRunner()
     graph = ["--graph", str(built / "graph.ttl")]
     store = ["--store", str(oxigraph_dir)]
-    for command in (["analyze", "--top", "3"], ["evolution", "金融赋能", "--format", "json"]):
+    for command in (["analyze", "--top", "3"], ["evolution", "金融赋能", "--format", "json"],
+                    ["trace", "沪松府规〔2019〕23号"]):
         from_memory = runner.invoke(app, [*command, *graph])
         from_store = runner.invoke(app, [*command, *graph, *store])
         assert from_memory.exit_code == from_store.exit_code == 0, from_store.output
         assert from_store.stdout == from_memory.stdout
-    pages = []
-    for where in ([], store):
-        out = tmp_path / f"view{len(pages)}.html"
-        result = runner.invoke(app, ["view", "--focus", "沪松府规〔2019〕23号", "--out", str(out), *graph, *where])
-        assert result.exit_code == 0, result.output
-        pages.append(out.read_text(encoding="utf-8"))
-    assert pages[0] == pages[1]
+    for ask in (["--focus", "沪松府规〔2019〕23号"], [], ["--year", "2023"]):
+        pages = []
+        for where in ([], store):
+            out = tmp_path / f"view{len(pages)}.html"
+            result = runner.invoke(app, ["view", *ask, "--out", str(out), *graph, *where])
+            assert result.exit_code == 0, result.output
+            pages.append(out.read_text(encoding="utf-8"))
+        assert pages[0] == pages[1], ask
 
 
 def test_cli_commands_read_the_projects_own_endpoint(built: Path, oxigraph_dir: Path, tmp_path: Path) -> None:
