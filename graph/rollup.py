@@ -122,12 +122,13 @@ class StoreRollup:
 
     @classmethod
     def ask(cls, store: Store, nodes: Iterable[Node]) -> StoreRollup:
-        """The counts (``COUNTED`` and ``LINKED`` predicates) and money (``LINKED``) of ``nodes``, each a few
-        GROUP BY queries per ``CHUNK`` nodes. Raises: QueryError from the store."""
+        """The counts (``COUNTED`` and ``LINKED`` predicates), money (``LINKED``) and citation places of
+        ``nodes`` (IRIs), a few queries per ``CHUNK`` nodes. Raises: QueryError from the store."""
         counts: dict[tuple[Node, URIRef], int] = {}
         citations: dict[tuple[Node, Node], tuple[set[str], Node | None, Node | None, Node | None]] = {}
         money: dict[tuple[Node, URIRef], Decimal] = {}
-        iris = sorted({sparql_term(n) for n in nodes if isinstance(n, URIRef)})
+        asked = {n for n in nodes if isinstance(n, URIRef)}
+        iris = sorted(sparql_term(n) for n in asked)
         for start in range(0, len(iris), CHUNK):
             values = f"VALUES ?n {{ {' '.join(iris[start:start + CHUNK])} }}"
             preds = " ".join(f"<{p}>" for p in (*LINKED, *COUNTED))
@@ -144,7 +145,7 @@ class StoreRollup:
                 money[(n, prop)] = _decimal(yuan)  # type: ignore[index]
             citations.update(_citations(store, values))
         rollup = cls(counts, money)
-        rollup.asked = {URIRef(i[1:-1]) for i in iris}
+        rollup.asked = set(asked)
         by_policy: dict[Node, set[str]] = defaultdict(set)
         for (policy, _), (files, line, page, cell) in citations.items():
             by_policy[policy].add(source_text(files, line, page, cell))
