@@ -225,6 +225,12 @@ def sources(store: Store, graph: Graph) -> Graph:
     """The pkg:fileName of every source document ``graph`` cites (prov:wasDerivedFrom) and does not name yet,
     added to ``graph``."""
     files = {o for o in graph.objects(None, PROV.wasDerivedFrom) if (o, PKG.fileName, None) not in graph}
+    if len(files) > CHUNK:  # one scan of every file name (a few thousand rows) is quicker than many lookups
+        named = triples(store, "?s pkg:fileName ?o . BIND(pkg:fileName AS ?p)", Graph())
+        for s, p, o in named:
+            if s in files:
+                graph.add((s, p, o))
+        return graph
     for chunk in _chunks(files):
         triples(store, _each("s", chunk, "?s pkg:fileName ?o . BIND(pkg:fileName AS ?p)", bind=True), graph)
     return graph
