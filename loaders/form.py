@@ -27,6 +27,7 @@ from loaders import glued
 from loaders.amounts import to_yuan
 from loaders.citations import find_citations, join_lines
 from loaders.form_fields import parse_date
+from loaders.goals import split_goals
 from loaders.grid import Grid
 from loaders.indicator_text import parse_indicator_rows
 from loaders.labels import (
@@ -59,6 +60,7 @@ _ENUM_PREFIX = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,2}[))�
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 _GLUED_NUMBERS = re.compile(r"^[\d.,%\-—]+$")
 _YEAR = re.compile(r"[((]\s*(\d{4})\s*年度?\s*[))]|(\d{4})\s*年度")
+_PERIOD = re.compile(r"[(（]?\d{4}年?[-—~至]+\d{4}年?[)）]?")  # （2023 年- 2023 年） under 项目总目标
 _PUNCTUATION_ONLY = re.compile(r"[。.,，;；:：、!！?？”\"')）]+")
 _UNIT_ONLY = re.compile(r"[(（]?(?:单位|金额单位)?[:：]?\s*(?:万元|元)[)）]?")
 _YEAR_LINE = re.compile(r"[((]\s*\d{4}\s*年度?\s*[))]")
@@ -136,24 +138,41 @@ def tokenize(grid: Grid) -> list[Tok]:
 
 
 def _join_wrapped_labels(toks: list[Tok]) -> list[Tok]:
-    """A label or column head a PDF text wraps over two lines (项目名 / 称, 主管单 / 位, 二级指 / 标) made one cell:
-    the last cell of a line and the first of the next line that are one label or head when joined."""
+    """A label or column head a PDF text wraps over two or three lines (项目名 / 称, 主管单 / 位, 二级指 / 标,
+    项目资 / 金（万 / 元）) made one cell: cells each at a line's end and the next line's start that are one label
+    or head when joined."""
     out: list[Tok] = []
-    for t in toks:
-        last = out[-1] if out else None
-        if last is not None and last.line != t.line and last.spaced and t.spaced and not last.levels \
-                and not last.head and len(t.text) <= 6:
-            joined = whole_label(last.text + t.text)
-            if joined is not None and (not last.label or last.slip or last.label.field == joined.field) \
-                    and (not t.label or not last.label or t.label.field == joined.field):
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        for n in (2, 3):
+            run = toks[i:i + n]
+            if len(run) < n or not _wraps(run):
+                continue
+            text = "".join(r.text for r in run)
+            joined = whole_label(text)
+            first, rest = run[0], run[1:]
+            if joined is not None and (not first.label or first.slip or first.label.field == joined.field) \
+                    and all(not r.label or not first.label or r.label.field == joined.field for r in rest):
                 # 项目名 / 称, 计划完成日 / 期, 其中:当年 / 财政拨款 (财政拨款 alone is another label)
-                out[-1] = _annotate(replace(last, text=last.text + t.text, slip=None, more=last.more + (t.line,)))
-                continue
-            if not last.label and not t.label and not t.head and head_of(last.text + t.text):  # 二级指 / 标
-                out[-1] = _annotate(replace(last, text=last.text + t.text, more=last.more + (t.line,)))
-                continue
-        out.append(t)
+                out.append(_annotate(replace(first, text=text, slip=None, more=tuple(r.line for r in rest))))
+                i += n
+                break
+            if not any(r.label or r.head for r in run) and head_of(text):  # 二级指 / 标
+                out.append(_annotate(replace(first, text=text, more=tuple(r.line for r in rest))))
+                i += n
+                break
+        else:
+            out.append(t)
+            i += 1
     return out
+
+
+def _wraps(run: list[Tok]) -> bool:
+    """Pieces of a PDF text each on a line of its own after the first, short, none a level or head yet."""
+    first = run[0]
+    return all(r.spaced for r in run) and not first.levels and not first.head \
+        and all(b.line != a.line and len(b.text) <= 6 for a, b in zip(run, run[1:], strict=False))
 
 
 def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int, spaced: bool = False) -> int:
@@ -418,6 +437,8 @@ class _Builder:
     prose: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     unit: str | None = None
+    unit_line: int | None = None  # where the form states its money unit (项目资金（万元）)
+    read_as_yuan: list[tuple[int, str]] = field(default_factory=list)  # amounts under 万元 only credible in 元
     total_score: Decimal | None = None
     from_label: bool = False  # named by a 项目名称 label (a form), not by a narrative heading
 
@@ -564,8 +585,19 @@ def read_part(grid: Grid, first: int, last: int, unit: str | None = None) -> Par
     for ind in state.preamble.indicators:
         findings.append(Finding("missing", ind.line, "indicator row before any 项目名称; attached to no project",
                                 ind.name))
+    findings += [f for b in state.projects + [state.preamble] for f in _unit_slips(grid.path, b)]
     findings += _slips(grid.path, toks)
     return Part(tuple(projects), frozenset(state.covered), tuple(findings), state.unit)
+
+
+def _unit_slips(path: str, b: _Builder) -> list[Finding]:
+    """One ``inconsistent`` finding for a form whose amounts are headed 万元 but only credible in 元 (read as 元),
+    at the line of the head (or of the first such amount), naming the amounts."""
+    if not b.read_as_yuan:
+        return []
+    line = b.unit_line or b.read_as_yuan[0][0]
+    return [Finding("inconsistent", line, f"{path}:{line}: the amounts are headed （万元） but are only credible in 元; "
+                    "read as 元", ", ".join(text for _, text in b.read_as_yuan))]
 
 
 def _slips(path: str, toks: list[Tok]) -> list[Finding]:
@@ -636,6 +668,8 @@ def _read_toks(state: _State) -> None:
             continue
         unit = money_unit(t.text)
         if unit:
+            if state.current.unit is None:
+                state.current.unit_line = t.line
             state.current.unit = state.current.unit or unit
             state.unit = state.unit or unit
             if _UNIT_ONLY.fullmatch(clean(t.text)):
@@ -735,7 +769,10 @@ def _read_label(state: _State, i: int) -> int:
         taken = _values(toks, i, limit=400 if state.wrapped else 40)  # PDF text: a line a token, goals run long
         taken = [v for v in taken if not v.levels and not v.head]
         if taken:
-            cur.prose.setdefault(f, []).extend((v.line, v.text) for v in taken)
+            overall = _overall_half(state, i, taken) if f == "annual_goal" else 0
+            if overall:
+                cur.prose.setdefault("overall_goal", []).extend((v.line, v.text) for v in taken[:overall])
+            cur.prose.setdefault(f, []).extend((v.line, v.text) for v in taken[overall:])
             state.covered.update(v.line for v in taken)
         return i + 1 + len(taken)
     if f.startswith("col_"):
@@ -804,6 +841,32 @@ def _org_suffixes() -> tuple[str, ...]:
 
     text = files("loaders").joinpath("data/org_suffixes.txt").read_text(encoding="utf-8")
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _overall_half(state: _State, i: int, taken: list[Tok]) -> int:
+    """How many of the lines after a 项目总目标 | 年度总体目标 head row are the overall goal's: PDF text prints the
+    two goal cells one after the other, each wrapped at its width, often the same text twice
+    (``loaders.goals.split_goals``). 0 when the head is not such a row or the text does not divide on one page."""
+    toks = state.toks
+    j = i - 1
+    while j >= 0 and i - j <= 6 and not toks[j].label \
+            and _PERIOD.fullmatch(clean(state.lines[toks[j].line - 1]).replace(" ", "")):
+        j -= 1  # the overall goal's period under its head: （2023 年- 2023 年）
+    before = toks[j] if j >= 0 else None
+    if not state.wrapped or before is None or not before.label or before.label.field != "overall_goal":
+        return 0
+    lines: dict[int, list[str]] = {}
+    for v in taken:
+        lines.setdefault(v.line, []).append(v.text)
+    overall, annual, understood = split_goals([(n, " ".join(parts)) for n, parts in lines.items()])
+    if not understood or overall is None or annual is None:
+        return 0
+    size = 0
+    for k, v in enumerate(taken):
+        size += len(re.sub(r"\s+", "", clean(v.text)))
+        if size == len(overall) and (k + 1 == len(taken) or taken[k + 1].line != v.line):
+            return k + 1
+    return 0
 
 
 def _prose_columns(state: _State, i: int) -> int:
@@ -915,9 +978,7 @@ def _amount(state: _State, text: str, line: int, unit: str | None) -> Amount | N
                                       text))
         return None
     if u in ("万元", "万") and not written_unit and value >= _IMPLAUSIBLE_WAN:
-        state.findings.append(Finding("inconsistent", line,
-                                      f"the amount {m.group(1)} is headed 万元 but is only credible in 元; read as 元",
-                                      text))
+        state.current.read_as_yuan.append((line, text.strip()))  # reported once for the form (_unit_slips)
         u = "元"
     return Amount(to_yuan(value, "万元" if u == "万" else u), text.strip(), line)
 
@@ -1491,6 +1552,7 @@ def _finish(state: _State, lines: tuple[str, ...]) -> tuple[list[Project], list[
         for ind in state.preamble.indicators:
             findings.append(Finding("missing", ind.line, "indicator row before any 项目名称; attached to no project",
                                     ind.name))
+    findings += [f for b in state.projects + [state.preamble] for f in _unit_slips(state.path, b)]
     publisher = state.preamble.fields.get("publisher")
     year = _year(state)
     projects = []

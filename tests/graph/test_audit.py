@@ -69,11 +69,12 @@ def test_every_rule_has_an_id_severity_and_both_languages() -> None:
 
 
 def test_subprojects_sum(found: list[AuditFinding]) -> None:
-    # 004:3706 网络信息系统运行与维护 1010710.00 元; its four sub-projects 004:3449 58.5万, 3510 33.97万,
-    # 3575 3.6万, 3628 5万 make 101.07万 = 1010700 元 (the loader recorded it too: one finding, not two)
+    # 004:3708 网络信息系统运行与维护 年度资金申请总额 1010710.0 / 0 (the cell wraps its last digit onto 3710);
+    # its four sub-projects 004:3449 58.5万, 3510 33.97万, 3575 3.6万, 3628 5万 make 101.07万 = 1010700 元
+    # (the loader recorded it too: one finding, not two)
     hits = of(found, "arithmetic.subprojects-sum", F004)
     assert len(hits) == 1
-    assert hits[0].lines == (3706, 3449, 3510, 3575, 3628)
+    assert hits[0].lines == (3708, 3449, 3510, 3575, 3628)
     assert "1,010,700" in hits[0].message_en and "1,010,710" in hits[0].message_en
     # 000:285 G60科创走廊建设 5300000 = 200万 + 180万 + 100万 + 50万 (000:19, 23, 52, 76): no finding
     assert of(found, "arithmetic.subprojects-sum", F000) == []
