@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import signal
 import sys
 from decimal import Decimal
@@ -98,7 +99,7 @@ def build(
     SIGTERM; the worker processes end with the build).
     """
     paths = list(sources or [Path("seeds")])
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build (and its workers) as Ctrl-C does
+    _stop_on_sigterm()
     try:
         limits = FileLimits(max_mb=max_file_mb or None, max_seconds=max_file_seconds or None)
         report = _build_with_progress(paths, out_dir, workers or None, not no_cache, check, wait=not no_wait,
@@ -498,7 +499,7 @@ def serve(
     limit = f"queries stopped after {timeout} s" if timeout else "no query time limit"
     err.print(f"serving {store_dir} ({'writable' if writable else 'read-only'}, {limit}): {store.describe(store_dir)}; "
               "Ctrl-C stops", highlight=False)
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server in order too, as Ctrl-C does
+    _stop_on_sigterm()  # the server stops in order too
     try:
         code = server.wait()
         _error(f"the Oxigraph server stopped by itself (exit code {code})")
@@ -509,7 +510,18 @@ def serve(
         server.stop()
 
 
+_MAIN_PID: list[int] = []  # the process ``_stop_on_sigterm`` installed the handler in
+
+
+def _stop_on_sigterm() -> None:
+    """`kill` stops this command (and its workers) as Ctrl-C does."""
+    _MAIN_PID[:] = [os.getpid()]
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    if _MAIN_PID and os.getpid() != _MAIN_PID[0]:
+        os._exit(128 + signum)  # a worker forked with this handler, stopped before it set its own: no traceback
     raise KeyboardInterrupt
 
 
