@@ -158,7 +158,7 @@ def _join_wrapped_labels(toks: list[Tok]) -> list[Tok]:
                 out.append(_annotate(replace(first, text=text, slip=None, more=tuple(r.line for r in rest))))
                 i += n
                 break
-            if not any(r.label or r.head for r in run) and head_of(text):  # 二级指 / 标
+            if not any(r.label and not r.slip or r.head for r in run) and head_of(text):  # 二级指 / 标, 年度指标 / 值
                 out.append(_annotate(replace(first, text=text, more=tuple(r.line for r in rest))))
                 i += n
                 break
@@ -763,7 +763,7 @@ def _read_label(state: _State, i: int) -> int:
             return i + 1 + n
         return i + 1
     if f in PROSE_FIELDS:
-        paired = _prose_columns(state, i)
+        paired = 0 if state.wrapped else _prose_columns(state, i)  # PDF text prints the goal cells one after the other
         if paired:
             return paired
         taken = _values(toks, i, limit=400 if state.wrapped else 40)  # PDF text: a line a token, goals run long
