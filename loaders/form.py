@@ -641,7 +641,7 @@ def _read(state: _State) -> None:
 
 def _read_toks(state: _State) -> None:
     toks = state.toks
-    vertical = {id(t) for t in _vertical_heads(toks)} if state.wrapped else set()
+    vertical = {id(t) for t in _vertical_heads(toks) + _vertical_runs(toks)} if state.wrapped else set()
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -1079,6 +1079,27 @@ def _vertical_heads(toks: list[Tok]) -> list[Tok]:
             and (k == 0 or spaced[k - 1].line != t.line) and (k + 1 == len(spaced) or spaced[k + 1].line != t.line)]
 
 
+def _vertical_runs(toks: list[Tok]) -> list[Tok]:
+    """A merged cell's label printed a few characters a line (项目绩效目 / 标, 项目 / 绩效 / 目标): pieces each alone
+    on its line that spell 项目绩效目标 or 绩效指标 together."""
+    alone = [t for k, t in enumerate(toks) if t.spaced and set(t.text) <= _VERTICAL_HEAD
+             and (k == 0 or toks[k - 1].line != t.line) and (k + 1 == len(toks) or toks[k + 1].line != t.line)]
+    out: list[Tok] = []
+    k = 0
+    while k < len(alone):
+        for n in (2, 3, 4):
+            run = alone[k:k + n]
+            if len(run) == n and "".join(t.text for t in run) in _VERTICAL_WORDS \
+                    and all(b.line - a.line <= 2 for a, b in zip(run, run[1:], strict=False)):
+                out += run
+                k += n
+                break
+        else:
+            k += 1
+    return out
+
+
+_VERTICAL_WORDS = frozenset({"项目绩效目标", "绩效指标", "绩效目标"})
 _VERTICAL_HEAD = frozenset("项目绩效指标")  # the characters of the merged 项目绩效目标 / 绩效指标 cells
 
 
