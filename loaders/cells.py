@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from loaders.amounts import parse_amount
 from loaders.errors import AmountError
+from loaders.form import OCR_ZERO
 from loaders.form_fields import HEADER_FIELDS
 from loaders.labels import find_labels, row_labels
 from loaders.records import Amount
@@ -23,7 +24,6 @@ from loaders.text import clean
 CELL_FIELDS = frozenset(HEADER_FIELDS)
 _MONEY_HEAD = frozenset({"money_block"})  # the vertical 项目资金（元） cell beside the money rows
 _UNIT_PIECE = re.compile(r"\(*元\)?|\(\)")
-_OCR_ZERO = {"C", "O", "o", "c", "D"}
 _NUMBER = re.compile(r"\d[\d,\s]*(?:\.\s*\d+)?")
 
 
@@ -90,7 +90,7 @@ def segments(row: Row, slips: list[tuple[str, str]] | None = None) -> list[tuple
 def noisy_amount(text: str, line: int) -> Amount | None:
     """An amount from an OCR cell: ``2, 000, 000. 00``, ``金 735, 000. 00``, ``C`` (0). ``None`` if none."""
     stripped = text.strip()
-    if stripped in _OCR_ZERO:
+    if stripped in OCR_ZERO:
         return Amount(parse_amount("0", line).yuan, stripped, line)
     m = _NUMBER.search(text)
     if not m:

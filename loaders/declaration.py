@@ -20,13 +20,12 @@ from difflib import SequenceMatcher
 from loaders.amounts import amounts_in_text
 from loaders.budget import budget_lines as budget_lines_of
 from loaders.budget import year_plan
-from loaders.cells import resolve_name
 from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
 from loaders.grid import Grid
 from loaders.labels import title_kind
 from loaders.mentions import find_mentions
-from loaders.narrative import Narrative, cn_number, parse_narrative, starts_narrative
+from loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.text import Source, clean, is_page_number
 
@@ -490,11 +489,8 @@ def has_narratives(grid: Grid) -> bool:
     declaration summary 绩效目标设置情况 before them): the documents ``read`` assembles."""
     lines = [clean(raw) for raw in grid.source().lines if raw.strip()]
     forms = sum(1 for text in lines if _is_form_title(text))
-    narratives = sum(1 for text in lines if _EXPLANATION_LINE.match(text.replace(" ", "")))
+    narratives = sum(1 for text in lines if is_explanation(text))
     return forms >= 1 and (narratives >= 1 or any(_TITLE_END in text for text in lines[:40]))
-
-
-_EXPLANATION_LINE = re.compile(r"^(?:.{2,40}?)?项目经费情况说明\d*$")
 
 
 def _is_form_title(text: str) -> bool:
@@ -532,7 +528,6 @@ def read(grid: Grid, layout: str) -> Document:
     projects: list[Project] = []
     pending: Narrative | None = None
     unit: str | None = None
-    known = [pre.department] if pre.department else []  # organizations the document names, for OCR-garbled names
     for kind, region in _regions(items[first:]):
         if kind == "unit":
             ctx.budget_unit = region[0][1]
@@ -550,7 +545,6 @@ def read(grid: Grid, layout: str) -> Document:
             if not part.projects:
                 projects += build_projects(pending, None, ctx, findings) if pending is not None else []
             for k, (project, goals) in enumerate(part.projects):
-                project = _resolve_names(project, known)
                 projects += build_projects(pending if k == 0 else None, _form_of(project, goals, region[0][0]),
                                            ctx, findings)
             pending = None
@@ -560,26 +554,6 @@ def read(grid: Grid, layout: str) -> Document:
     check_document(projects, pre, source.path, findings)
     report_unexplained(source.path, items, covered, findings)
     return document(source, layout, pre, projects, findings, covered)
-
-
-def _resolve_names(project: Project, known: list[str]) -> Project:
-    """The project with an OCR-garbled department or implementing unit (上海市松江区长三角角G60科包走廊…) read as the
-    organization of the document it is closest to (``loaders.cells.resolve_name``); a new department is known after."""
-    from dataclasses import replace
-
-    def resolved(value: str | None, department: bool) -> str | None:
-        if not value or value in known or re.sub(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$", "", value) in known:
-            return value  # 某委员会(本部) is the department's own office, named as such
-        name = resolve_name(value, known)
-        if name is None and department:
-            known.append(value)
-        return name or value
-
-    department = resolved(project.department, True)
-    unit = resolved(project.implementing_unit, False)
-    if (department, unit) == (project.department, project.implementing_unit):
-        return project
-    return replace(project, department=department, implementing_unit=unit)
 
 
 def _form_of(project: Project, goals: tuple[tuple[int, str], ...], line: int) -> Form:

@@ -51,7 +51,7 @@ from loaders.mentions import find_mentions
 from loaders.narrative import is_top_heading, starts_narrative
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import parse_target
-from loaders.text import clean, drop_spaces_by_cjk, is_page_number
+from loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number
 
 LAYOUT = "form"
 
@@ -65,7 +65,6 @@ _PUNCTUATION_ONLY = re.compile(r"[。.,，;；:：、!！?？”\"')）]+")
 _UNIT_ONLY = re.compile(r"[(（]?(?:单位|金额单位)?[:：]?\s*(?:万元|元)[)）]?")
 _YEAR_LINE = re.compile(r"[((]\s*\d{4}\s*年度?\s*[))]")
 _HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．]\s*[“\"]?(?P<name>[^“”\"。:：]{2,40}?)[”\"]?(?:项目)?[。.]?$")
-_NUMBERED_SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．]|[((][一二三四五六七八九十\d]{1,2}[))])\s*\S")
 _END_OF_TABLE = re.compile(r"^(?:注(?:[:：]|$)|说明$|备注[:：]|附件|填报说明)")
 _BOILERPLATE = re.compile(r"ICP|公网安备|网站标识码|(?:主办|承办)(?:单位)?[:：]|主办单位|承办单位|版权所有|内容保障|网站地图|联系我们|扫一扫|分享到")
 _LEGAL_KIND = re.compile(r"(?:方案|办法|意见|通知|规划|条例|法|决定|细则|规定|纲要|计划|指南|标准)$")
@@ -105,7 +104,7 @@ class Tok:
 
 _GLUED_UNIT = re.compile(r"\s*[(\uff08](?:万元|元)[)\uff09]")
 _DEBRIS_BEFORE_NUMBER = re.compile(r"([\u4e00-\u9fff])\s+(\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?)")
-_OCR_ZERO = frozenset("CcOoD")  # a 0 as OCR reads it, alone in a money cell
+OCR_ZERO = frozenset("CcOoD")  # a 0 as OCR reads it, alone in a money cell
 _SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
 _FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
@@ -459,7 +458,7 @@ class _State:
     unit: str | None = None
     money_columns: list[str] = field(default_factory=list)
     money_columns_row: int = -1
-    wrapped: bool = False  # the file is PDF text whose table cells wrap at their column width (``_wrapped_labels``)
+    wrapped: bool = False  # the file is PDF text whose table cells wrap at their column width (``_pdf_text``)
 
     @property
     def current(self) -> _Builder:
@@ -488,14 +487,20 @@ def detect(grid: Grid) -> str | None:
     return _reason(_tokens(grid))
 
 
-_LAST: list[tuple[Grid, list[Tok]]] = []  # the last grid tokenized: detect and load read the same tokens
+_LAST: list[tuple[Grid, list[Tok], bool]] = []  # the last grid tokenized (its tokens, whether PDF text)
 
 
 def _tokens(grid: Grid) -> list[Tok]:
     """``tokenize(grid)``, computed once for the grid being read (the tokens are not changed after)."""
+    return list(_tokenized(grid)[1])
+
+
+def _tokenized(grid: Grid) -> tuple[Grid, list[Tok], bool]:
+    """The grid being read, its tokens and whether it is PDF text (``_pdf_text``), computed once for it."""
     if not _LAST or _LAST[0][0] is not grid:
-        _LAST[:] = [(grid, tokenize(grid))]
-    return list(_LAST[0][1])
+        toks = tokenize(grid)
+        _LAST[:] = [(grid, toks, _pdf_text(toks))]
+    return _LAST[0]
 
 
 def _reason(toks: list[Tok]) -> str | None:
@@ -521,7 +526,7 @@ def load(grid: Grid) -> Document:
     source = grid.source()
     toks = _tokens(grid)
     state = _State(grid.path, toks, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in source.lines),
-                   wrapped=_pdf_text(toks))
+                   wrapped=_tokenized(grid)[2])
     _read(state)
     projects, doc_findings = _finish(state, source.lines)
     kind = _kind(state, projects)
@@ -567,7 +572,7 @@ def read_part(grid: Grid, first: int, last: int, unit: str | None = None) -> Par
     """
     toks = [t for t in _tokens(grid) if first <= t.line <= last]
     lines = tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in grid.source().lines)
-    state = _State(grid.path, toks, lines, wrapped=_pdf_text(_tokens(grid)))
+    state = _State(grid.path, toks, lines, wrapped=_tokenized(grid)[2])
     state.unit = unit
     _read(state)
     own = replace(state, lines=lines[first - 1:last])
@@ -831,16 +836,13 @@ def _field_value(vals: list[Tok], f: str, wrapped: bool = False) -> tuple[str, i
 
 
 def _whole_org(vals: list[Tok]) -> bool:
-    name = re.sub(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$", "", clean("".join(v.text for v in vals)))
-    return name.endswith(_org_suffixes())
+    """The cells read so far end with the word a body's name ends with (``org_suffixes.txt``), a （本部） aside."""
+    return drop_qualifier(clean("".join(v.text for v in vals))).endswith(_org_suffixes())
 
 
 @lru_cache(maxsize=1)
 def _org_suffixes() -> tuple[str, ...]:
-    from importlib.resources import files
-
-    text = files("loaders").joinpath("data/org_suffixes.txt").read_text(encoding="utf-8")
-    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return data_words("loaders", "org_suffixes.txt")
 
 
 def _overall_half(state: _State, i: int, taken: list[Tok]) -> int:
@@ -932,7 +934,7 @@ def _read_money(state: _State, i: int, f: str) -> int:
         state.covered.add(label.line)
         return i + 1 + len(vals)
     field_name = {"local": "other", "central": "fiscal", "provincial": "fiscal"}.get(f, f)
-    if not numeric and vals and vals[0].text in _OCR_ZERO and vals[0].row == label.row:
+    if not numeric and vals and vals[0].text in OCR_ZERO and vals[0].row == label.row:
         v = vals[0]
         if field_name not in cur.money:
             cur.money[field_name] = Amount(Decimal(0), v.text, v.line)
@@ -1069,21 +1071,25 @@ def _read_text_table(state: _State, i: int, end: int) -> int:
 def _pdf_text(toks: list[Tok]) -> bool:
     """True for the text of a PDF whose table cells wrap at their column width, as PDF text extraction writes
     them: its merged cells are printed vertically, one character a line (项 / 目 / 绩 / 效 …, three or more)."""
-    return sum(1 for t in _vertical_heads(toks)) >= 3
+    return len(_vertical_heads(toks)) >= 3
+
+
+def _alone(toks: list[Tok]) -> list[Tok]:
+    """The cells cut out of a text line at its spaces that stand alone on their line."""
+    spaced = [t for t in toks if t.spaced]
+    return [t for k, t in enumerate(spaced)
+            if (k == 0 or spaced[k - 1].line != t.line) and (k + 1 == len(spaced) or spaced[k + 1].line != t.line)]
 
 
 def _vertical_heads(toks: list[Tok]) -> list[Tok]:
     """The characters of a vertically printed merged cell (绩 / 效 / 指 / 标), each alone on its line."""
-    spaced = [t for t in toks if t.spaced]
-    return [t for k, t in enumerate(spaced) if len(t.text) == 1 and t.text in _VERTICAL_HEAD
-            and (k == 0 or spaced[k - 1].line != t.line) and (k + 1 == len(spaced) or spaced[k + 1].line != t.line)]
+    return [t for t in _alone(toks) if len(t.text) == 1 and t.text in _VERTICAL_HEAD]
 
 
 def _vertical_runs(toks: list[Tok]) -> list[Tok]:
     """A merged cell's label printed a few characters a line (项目绩效目 / 标, 项目 / 绩效 / 目标): pieces each alone
     on its line that spell 项目绩效目标 or 绩效指标 together."""
-    alone = [t for k, t in enumerate(toks) if t.spaced and set(t.text) <= _VERTICAL_HEAD
-             and (k == 0 or toks[k - 1].line != t.line) and (k + 1 == len(toks) or toks[k + 1].line != t.line)]
+    alone = [t for t in _alone(toks) if set(t.text) <= _VERTICAL_HEAD]
     out: list[Tok] = []
     k = 0
     while k < len(alone):
@@ -1124,7 +1130,8 @@ def _opens_narrative(state: _State, toks: list[Tok], k: int) -> bool:
     line = clean(state.lines[t.line - 1])
     if starts_narrative(line) and not is_top_heading(line):
         return True
-    return bool(t.label and t.label.field == "overview" and _NUMBERED_SECTION.match(line))
+    numbered = _ENUM_PREFIX.match(line)
+    return bool(t.label and t.label.field == "overview" and numbered and numbered.end() < len(line))
 
 
 def _rejoin(toks: list[Tok]) -> list[Tok]:

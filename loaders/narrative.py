@@ -74,9 +74,14 @@ def is_top_heading(text: str) -> bool:
     return m is not None and not any(m.group("title").startswith(s) for s in SECTION_NAMES)
 
 
+def is_explanation(text: str) -> bool:
+    """True for the title line of a project's narrative: ``项目经费情况说明 N`` or ``X项目经费情况说明``."""
+    return bool(_EXPLANATION.match(text) or _NAMED_EXPLANATION.match(text))
+
+
 def starts_narrative(text: str) -> bool:
     """True for a line that opens a project's narrative: 项目经费情况说明 N, ``X项目经费情况说明``, ``一、X``."""
-    return bool(_EXPLANATION.match(text) or _NAMED_EXPLANATION.match(text) or is_top_heading(text))
+    return is_explanation(text) or is_top_heading(text)
 
 
 def parse_narrative(lines: list[tuple[int, str]]) -> tuple[Narrative, set[int]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
 from loaders.records import Target
-from loaders.text import clean
+from loaders.text import clean, data_words
 
 _COMPARATORS = {
     ">=": "≥", "≥": "≥", "≧": "≥",
@@ -28,8 +27,7 @@ _NUMERIC = re.compile(
 @lru_cache(maxsize=1)
 def qualitative_targets() -> frozenset[str]:
     """The qualitative target words forms use (完成, 及时, 提升 …), from ``loaders/data``."""
-    text = resources.files("loaders").joinpath("data/qualitative_targets.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(data_words("loaders", "qualitative_targets.txt"))
 
 
 def parse_target(text: str) -> Target:

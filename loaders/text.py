@@ -179,6 +179,23 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def data_words(package: str, name: str) -> tuple[str, ...]:
+    """A word list shipped as ``<package>/data/<name>``: one word a line, ``#`` comment lines, in file order.
+
+    Raises: FileNotFoundError for an unknown list.
+    """
+    text = resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+_QUALIFIER_AT_END = re.compile(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$")
+
+
+def drop_qualifier(name: str) -> str:
+    """``name`` without a bracketed qualifier at its end (``某委员会（本部）`` -> ``某委员会``; ASCII or full width)."""
+    return _QUALIFIER_AT_END.sub("", name)
+
+
 def data_table(package: str, name: str) -> list[dict[str, str]]:
     """A reference table shipped as ``<package>/data/<name>``: tab-separated, a header row, ``#`` comment lines.
 
