@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from loaders import form
 from loaders.coverage import honest as honest_coverage
 from loaders.errors import LayoutError, PolicyKGError, SourceError
 from loaders.grid import Grid, from_source
@@ -89,20 +88,6 @@ _NOT_A_FORM = ("not a 绩效目标申报表 (declaration), 绩效自评表 (self
                "no form title and too few of the form's labels (项目名称, 主管部门, 绩效指标 …)")
 
 
-def _better_reading(layout: Document, general: Document, grid: Grid) -> Document:
-    """Of the OCR declaration layout's reading and the general form reader's, the one that accounts for the file.
-
-    The layout's reading is kept only when it names as many projects as the file has 项目名称 labels, and at
-    least as many projects as the general reading: it reads what OCR did to those forms (indicator rows pushed
-    into the next narrative, a table flattened onto one line, goal cells of two columns run together), which
-    the general reader reads as cells; with fewer projects it has misread the file, and the general reading
-    is kept.
-    """
-    if len(layout.projects) < form.name_label_count(grid):
-        return general  # the layout claimed the file but read fewer projects than it names
-    return layout if len(layout.projects) >= len(general.projects) else general
-
-
 def load_grid(grid: Grid) -> Document:
     """Read a file already read into a ``Grid`` (any format).
 
@@ -112,8 +97,6 @@ def load_grid(grid: Grid) -> Document:
     if found is None:
         raise LayoutError(grid.path, None, _NOT_A_FORM)
     document = loader(found[0])(grid)
-    if found[0] != "form" and form.detect(grid):
-        document = _better_reading(document, loader(form.LAYOUT)(grid), grid)
     if not document.projects:
         raise LayoutError(grid.path, None, f"read as {found[0]} but no project was found; the form may be cut off")
     if not document.reason:

@@ -23,10 +23,12 @@ from loaders.budget import year_plan
 from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
 from loaders.grid import Grid
+from loaders.indicator_text import is_fragment
 from loaders.labels import title_kind
 from loaders.mentions import find_mentions
 from loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
+from loaders.targets import is_target
 from loaders.text import Source, clean, is_page_number
 
 _TITLE_END = "绩效目标设置情况"
@@ -528,7 +530,9 @@ def read(grid: Grid, layout: str) -> Document:
     projects: list[Project] = []
     pending: Narrative | None = None
     unit: str | None = None
-    for kind, region in _regions(items[first:]):
+    regions = _regions(items[first:])
+    spills = _return_spilled(regions, source.lines)
+    for r, (kind, region) in enumerate(regions):
         if kind == "unit":
             ctx.budget_unit = region[0][1]
             covered.add(region[0][0])
@@ -538,7 +542,7 @@ def read(grid: Grid, layout: str) -> Document:
             pending, used = parse_narrative(region)
             covered |= used | {line for line, _ in region}
         else:
-            part = form_reader.read_part(grid, region[0][0], region[-1][0], unit)
+            part = form_reader.read_part(grid, region[0][0], region[-1][0], unit, spills.get(r))
             unit = part.unit
             covered |= part.covered | {region[0][0]}
             findings += part.findings
@@ -554,6 +558,52 @@ def read(grid: Grid, layout: str) -> Document:
     check_document(projects, pre, source.path, findings)
     report_unexplained(source.path, items, covered, findings)
     return document(source, layout, pre, projects, findings, covered)
+
+
+_SPILL_END = re.compile(r"^[二三四五六七八九十][、.．]")  # the narrative's second section: no table row is pushed further
+
+
+def _return_spilled(regions: list[tuple[str, list[tuple[int, str]]]],
+                    raw: tuple[str, ...]) -> dict[int, dict[int, int | None]]:
+    """The rows of a form's table that OCR printed among the first lines of the narrative after it (``满意度指`` /
+    ``标`` / ``相关方满意度`` / ``≥85 (%)`` / ``度指 标 上市…`` between 一、项目概述 and 二、): per form region (its
+    index), those lines and how many of their words are the table's (``None``: all). They are taken out of the
+    narrative, whose text keeps the rest of a line; the form reader reads them after the form's own lines.
+    ``raw``: the file's lines as written (the words of a line are cut at its spaces)."""
+    spills: dict[int, dict[int, int | None]] = {}
+    for r in range(1, len(regions)):
+        kind, lines = regions[r]
+        if kind != "narrative" or regions[r - 1][0] != "form":
+            continue
+        kept: list[tuple[int, str]] = []
+        for k, (line, text) in enumerate(lines):
+            if k and _SPILL_END.match(text):
+                kept += lines[k:]
+                break
+            following = lines[k + 1][1] if k + 1 < len(lines) else ""
+            words, rest = (0, text) if k == 0 else _table_debris(raw[line - 1], following)
+            if words:
+                spills.setdefault(r - 1, {})[line] = words if rest else None
+            if rest:
+                kept.append((line, clean(rest)))
+        regions[r] = (kind, kept)
+    return spills
+
+
+def _table_debris(text: str, following: str) -> tuple[int, str]:
+    """(how many words of a narrative line are an indicator row OCR pushed out of its table, the text after them):
+    a line of level-label fragments (满意度指, 标), a target (≥85 (%)), a short name before a target, or label
+    fragments before prose (度指 标 上市…); (0, text) when the line is the narrative's own."""
+    words = text.split()
+    if words and (all(is_fragment(w) for w in words) or is_target(text) or (len(text) <= 8 and is_target(following))):
+        return len(words), ""
+    n = 0
+    while n < len(words) and is_fragment(words[n]):
+        n += 1
+    rest = " ".join(words[n:])
+    if n >= 2 and len(rest) > 8 and not is_target(rest):
+        return n, rest
+    return 0, text
 
 
 def _form_of(project: Project, goals: tuple[tuple[int, str], ...], line: int) -> Form:

@@ -18,9 +18,11 @@ Provenance: every record carries the 1-based line of the grid's text rendering
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from loaders import glued
@@ -29,7 +31,7 @@ from loaders.citations import find_citations, join_lines
 from loaders.form_fields import parse_date
 from loaders.goals import split_goals
 from loaders.grid import Grid
-from loaders.indicator_text import parse_indicator_rows
+from loaders.indicator_text import parse_indicator_rows, parse_stream
 from loaders.labels import (
     Label,
     Level,
@@ -50,7 +52,7 @@ from loaders.labels import (
 from loaders.mentions import find_mentions
 from loaders.narrative import is_top_heading, starts_narrative
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
-from loaders.targets import parse_target
+from loaders.targets import is_target, parse_target
 from loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number
 
 LAYOUT = "form"
@@ -125,6 +127,12 @@ def tokenize(grid: Grid) -> list[Tok]:
     n = 0
     for r, row in enumerate(grid.rows):
         as_text = grid.format == "text" or len(row.cells) == 1 and (not row.in_table or grid.format in _SHEETS)
+        if not as_text and len({cell.origin.line for cell in row.cells}) == 1:
+            # a table row's cells are read together, as a tab row's are: a label OCR or the export cut over two
+            # cells (年度 | (/项目)指标值, 其中: 当年财 | 攻拨款) is mended across them
+            written = [cell.text.translate(_FULL_WIDTH_NUMBERS).replace("\n", " ").strip() for cell in row.cells]
+            n = _cell_toks(toks, _join_spaced(written), row.cells[0].origin.line, r, n)
+            continue
         for cell in row.cells:
             line = cell.origin.line
             written = cell.text.translate(_FULL_WIDTH_NUMBERS)
@@ -250,9 +258,10 @@ def _split_line(line: str) -> list[str]:
         out: list[str] = []
         cells = line.split("|")
         prose = sum(1 for p in cells if p.strip()) <= 2  # a line of prose with a stray pipe, not a table row
+        if not prose:  # a table row: a head or label the export cut over two cells is one cell, as with tabs
+            return _join_spaced([p.strip() for p in cells])
         for p in cells:  # there a long cell keeps its sentences apart (narrative sections run inline)
-            out += _join_spaced([q for q in re.split(r"[\s\u3000\xa0]+", p) if q]) if prose and len(p) > 40 \
-                else [p.strip()]
+            out += _join_spaced([q for q in re.split(r"[\s\u3000\xa0]+", p) if q]) if len(p) > 40 else [p.strip()]
         return out
     pieces = [p for p in re.split(r"[\s\u3000\xa0]+", line) if p]
     return _join_spaced(pieces)
@@ -440,6 +449,7 @@ class _Builder:
     read_as_yuan: list[tuple[int, str]] = field(default_factory=list)  # amounts under 万元 only credible in 元
     total_score: Decimal | None = None
     from_label: bool = False  # named by a 项目名称 label (a form), not by a narrative heading
+    pieced: dict[str, tuple[str, int]] = field(default_factory=dict)  # values cut over cells: (first cell, line)
 
     def empty(self) -> bool:
         return not (self.fields or self.money or self.indicators or self.prose)
@@ -499,8 +509,37 @@ def _tokenized(grid: Grid) -> tuple[Grid, list[Tok], bool]:
     """The grid being read, its tokens and whether it is PDF text (``_pdf_text``), computed once for it."""
     if not _LAST or _LAST[0][0] is not grid:
         toks = tokenize(grid)
-        _LAST[:] = [(grid, toks, _pdf_text(toks))]
+        wrapped = _pdf_text(toks)
+        if not wrapped:
+            stray = {id(t) for t in _interleaved_labels(toks)}
+            toks = [t for t in toks if id(t) not in stray]
+        _LAST[:] = [(grid, toks, wrapped)]
     return _LAST[0]
+
+
+def _interleaved_labels(toks: list[Tok]) -> list[Tok]:
+    """The characters of a merged cell's vertical label (绩 / 效 / 目 / 标) that OCR wrote into the lines of the
+    text beside it, one between two pieces of a sentence (``绩 作为经济发展的压舱石,…提 效 供了有力支撑。…制 目
+    造业…``): single characters, each a cell or a word between spaces, that spell 项目绩效目标, 绩效目标 or 绩效指标 in order on one line
+    of prose. They are no part of the sentence."""
+    out: list[Tok] = []
+    by_line: dict[int, list[Tok]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    for cells in by_line.values():
+        if not any(len(t.text) >= 6 for t in cells):
+            continue
+        singles = [t for t in cells if len(t.text) == 1 and t.text in _VERTICAL_HEAD]
+        k = 0
+        while k < len(singles):
+            word = next((w for w in sorted(_VERTICAL_WORDS, key=len, reverse=True)
+                         if "".join(t.text for t in singles[k:k + len(w)]) == w), None)
+            if word is None:
+                k += 1
+                continue
+            out += singles[k:k + len(word)]
+            k += len(word)
+    return out
 
 
 def _reason(toks: list[Tok]) -> str | None:
@@ -562,22 +601,30 @@ class Part:
     unit: str | None  # the money unit the part's forms state (元, 万元), for the forms after it
 
 
-def read_part(grid: Grid, first: int, last: int, unit: str | None = None) -> Part:
+def read_part(grid: Grid, first: int, last: int, unit: str | None = None,
+              spilled: Mapping[int, int | None] | None = None) -> Part:
     """Read lines ``first`` .. ``last`` (1-based, inclusive) of ``grid`` as the form reader reads a whole file.
 
     For a document whose forms stand between narratives it does not read as cells (a 绩效目标申报表 with its
     项目经费情况说明, ``loaders.declaration``): only the forms' cells are read here. The fiscal year is the one the
     part's own lines give (the form's （2024年度）), else none. ``unit``: the money unit of the document's
-    forms before this part, for amounts whose form states none (one template, one unit).
+    forms before this part, for amounts whose form states none (one template, one unit). ``spilled``: lines
+    after ``last`` that hold rows of this form's table OCR printed below the next narrative's first lines (1-based
+    line -> how many of its cells, from the left, are the table's; ``None`` for the whole line); they are read as
+    the part's last lines.
     """
+    spilled = spilled or {}
     toks = [t for t in _tokens(grid) if first <= t.line <= last]
+    for line in sorted(spilled):
+        cells = [t for t in _tokens(grid) if t.line == line]
+        toks += cells[:spilled[line]] if spilled[line] is not None else cells
     lines = tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in grid.source().lines)
     state = _State(grid.path, toks, lines, wrapped=_tokenized(grid)[2])
     state.unit = unit
     _read(state)
     own = replace(state, lines=lines[first - 1:last])
     year = _year(own)
-    findings = list(state.findings)
+    findings = list(state.findings) + _resolve_pieced(state, state.preamble)
     projects: list[tuple[Project, tuple[tuple[int, str], ...]]] = []
     for b in state.projects:
         if not b.name:
@@ -586,6 +633,7 @@ def read_part(grid: Grid, first: int, last: int, unit: str | None = None) -> Par
                                         "were read but it names no project (cut off before 项目名称?)"))
             continue
         goals = tuple((line, clean(text)) for f in ("overall_goal", "annual_goal") for line, text in b.prose.get(f, []))
+        findings += _resolve_pieced(state, b)
         projects.append((_project(state, b, year), goals))
     for ind in state.preamble.indicators:
         findings.append(Finding("missing", ind.line, "indicator row before any 项目名称; attached to no project",
@@ -761,6 +809,8 @@ def _read_label(state: _State, i: int) -> int:
     if f in TEXT_FIELDS:
         if vals:
             text, n = _field_value(vals, f, state.wrapped)
+            if not vals[0].spaced and f not in cur.fields and (f in _ORG_FIELDS or f in ("start", "end")):
+                text, n = _cut_over_cells(vals, f, text, n, cur)
             value = re.sub(r"[。.;;]+$", "", text)
             if f not in cur.fields:
                 cur.fields[f] = (value, vals[0].line)
@@ -773,6 +823,13 @@ def _read_label(state: _State, i: int) -> int:
             return paired
         taken = _values(toks, i, limit=400 if state.wrapped else 40)  # PDF text: a line a token, goals run long
         taken = [v for v in taken if not v.levels and not v.head]
+        while taken and _goal_row_label(taken[0]):
+            state.covered.add(taken.pop(0).line)  # the merged 项目绩效目标 cell before the goal text
+        looped = [v for v in taken if _ocr_loop(v.text)]
+        if looped:
+            state.findings += [_loop_finding(state, v, t) for v in looped]
+            state.covered.update(v.line for v in looped)
+            return i + 1 + len(taken)
         if taken:
             overall = _overall_half(state, i, taken) if f == "annual_goal" else 0
             if overall:
@@ -835,6 +892,82 @@ def _field_value(vals: list[Tok], f: str, wrapped: bool = False) -> tuple[str, i
     return drop_spaces_by_cjk(" ".join(v.text for v in vals[:n])), n
 
 
+def _cut_over_cells(vals: list[Tok], f: str, text: str, n: int, cur: _Builder) -> tuple[str, int]:
+    """A value OCR cut over the cells of its row (real cells, not the pieces of a line cut at its spaces), up to the
+    next label: an organization that does not end as a
+    body's name does (上海市松江区长三角 | 角 G60 科包 | 走廊创新研究中心), or a date cut in its day (2024-12-3 |
+    31). The pieces are joined, a character OCR repeated at a cut written once; an organization so joined is
+    resolved at the end against the names the document writes whole (``_resolve_pieced``). Returns the value and
+    how many cells it takes; ``(text, n)`` unchanged when the value is whole."""
+    row = [v for v in vals[n:] if v.row == vals[0].row]
+    if not row:
+        return text, n
+    if f in ("start", "end"):
+        if _dates(text) is not None and re.fullmatch(r"\d{1,2}", row[0].text) and re.search(r"-\d$", text):
+            joined = _overlap_join(text, row[0].text)
+            if _dates(joined) is not None:
+                cur.pieced[f] = (text, vals[0].line)
+                return joined, n + 1
+        return text, n
+    if _whole_org(vals[:n]):
+        return text, n
+    joined = text
+    for v in row:
+        if _NOT_NAME.match(v.text):
+            break
+        joined = _overlap_join(joined, v.text)
+        n += 1
+    cur.pieced[f] = (text, vals[0].line)
+    return joined, n
+
+
+def _resolve_pieced(state: _State, b: _Builder) -> list[Finding]:
+    """Settle the values of ``b`` that were joined from cells (``_cut_over_cells``), with a ``doubtful`` finding
+    each. An organization is the name the document writes whole elsewhere (a 主管部门, a 实施单位 of another form)
+    when one is close enough (``difflib`` ratio ≥ 0.75: 上海市松江区长三角G60科包走廊创新研究中心 →
+    上海市松江区长三角G60科创走廊创新研究中心); else the joined text when it ends as a body's name does; else the
+    first cell alone, as before."""
+    findings: list[Finding] = []
+    known = {_clean_org(v[0]) for x in state.projects + [state.preamble] for f, v in x.fields.items()
+             if f in _ORG_FIELDS | {"division"} and f not in x.pieced}
+    names = sorted(n for n in known if n and n.endswith(_org_suffixes()))
+    for f, (first, line) in sorted(b.pieced.items()):
+        joined = b.fields[f][0]
+        value, how = joined, "a date cut over two cells"
+        if f not in ("start", "end"):
+            how = "a name cut over cells"
+            resolved = _closest(_clean_org(joined) or joined, names)
+            if resolved is not None:
+                value = resolved
+            elif not drop_qualifier(clean(joined)).endswith(_org_suffixes()):
+                value, how = first, how + " that could not be joined"
+        b.fields[f] = (value, b.fields[f][1])
+        findings.append(Finding("doubtful", line, f"{state.path}:{line}: {how}: {first} and the cells after it "
+                                f"({joined}) read as {value}", joined))
+    return findings
+
+
+def _closest(name: str, known: list[str], threshold: float = 0.75) -> str | None:
+    """The name of ``known`` an OCR-garbled ``name`` stands for (``difflib.SequenceMatcher`` ratio ≥ ``threshold``,
+    the highest; the first of equals), or ``None``."""
+    best, best_ratio = None, threshold
+    for candidate in known:
+        ratio = SequenceMatcher(None, name, candidate, autojunk=False).ratio()
+        if ratio > best_ratio or ratio == best_ratio and best is None:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _overlap_join(left: str, right: str) -> str:
+    """``left`` + ``right`` (spaces by CJK characters dropped), their longest overlap written once: OCR repeats the
+    characters at a cut (长三角 | 角 G60 → 长三角G60; 2024-12-3 | 31 → 2024-12-31; …中心 | 廊创新研究中心 → …中心)."""
+    a, b = drop_spaces_by_cjk(left).strip(), drop_spaces_by_cjk(right).strip(" -")
+    for k in range(min(len(a), len(b)), 0, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return a + b
+
+
 def _whole_org(vals: list[Tok]) -> bool:
     """The cells read so far end with the word a body's name ends with (``org_suffixes.txt``), a （本部） aside."""
     return drop_qualifier(clean("".join(v.text for v in vals))).endswith(_org_suffixes())
@@ -883,19 +1016,57 @@ def _prose_columns(state: _State, i: int) -> int:
     if len(heads) < 2:
         return 0
     j = heads[-1] + 1
+    while j < len(toks) and toks[j].row == toks[i].row and not (toks[j].label or toks[j].head) \
+            and len(key(toks[j].text)) <= 2:
+        j += 1  # OCR debris at the end of the head row (a stray character): left unexplained
     own = toks[j].label if j < len(toks) else None
     if own is not None and own.field in PROSE_FIELDS and toks[j].row != toks[i].row:
         state.covered.add(toks[j].line)  # the row's own heading (年度总体目标) before the cells under the heads
         j += 1
+    while j < len(toks) and toks[j].row != toks[i].row and _goal_row_label(toks[j]):
+        state.covered.add(toks[j].line)  # the merged 项目绩效目标 cell beside the goal cells
+        j += 1
+    row = [t for t in toks[j:] if t.row == toks[j].row] if j < len(toks) else []
     cells = [t for t in toks[j:j + len(heads)] if t.row == toks[j].row] if j < len(toks) else []
+    if j < len(toks) and toks[j].row != toks[i].row and len(row) > len(heads) and not any(t.spaced for t in row) \
+            and not any(t.label or t.head or t.levels or t.title for t in row):
+        state.findings.append(Finding(  # more text cells than heads: which column each belongs to is not known
+            "unexplained", row[0].line, f"{state.path}:{row[0].line}: {len(row)} text cells under the "
+            f"{len(heads)} goal heads; OCR ran the columns together, so the goals are not read",
+            " | ".join(t.text for t in row)[:200]))
+        return j + len(row)
     if len(cells) != len(heads) or toks[j].row == toks[i].row or any(t.label or t.head or t.levels or t.title for t in cells) \
             or j + len(cells) < len(toks) and toks[j + len(cells)].row == toks[j].row:
         return 0
     for h, cell in zip(heads, cells, strict=True):
         field_name = toks[h].label.field  # type: ignore[union-attr]
+        if _ocr_loop(cell.text):
+            state.findings.append(_loop_finding(state, cell, toks[h]))
+            state.covered.add(toks[h].line)
+            continue
         state.current.prose.setdefault(field_name, []).append((cell.line, cell.text))
         state.covered.update((toks[h].line, cell.line))
     return j + len(cells)
+
+
+_LOOP = re.compile(r"(.{2,12}?)[,，。;；、]?(?:\1[,，。;；、]?){3,}")  # one phrase four times or more in a row
+
+
+def _ocr_loop(text: str) -> bool:
+    """Text in which OCR repeated one phrase over and over (``有效降低融资。有效降低融资。有效降低融资。…``)."""
+    return bool(_LOOP.search(key(text)))
+
+
+def _loop_finding(state: _State, cell: Tok, label: Tok) -> Finding:
+    name = label.label.text if label.label else label.text
+    return Finding("doubtful", cell.line, f"{state.path}:{cell.line}: the text repeats one phrase over and over, as "
+                   f"OCR does when it loses its place; not read as the {name}", cell.text[:200])
+
+
+def _goal_row_label(t: Tok) -> bool:
+    """The merged cell that labels the goal rows (项目绩效目标, 绩效目标, or OCR's pieces of it: 目 绩 效 目)."""
+    text = key(t.text)
+    return len(text) >= 2 and set(text) <= _VERTICAL_HEAD and not t.label and not t.head
 
 
 def _read_money(state: _State, i: int, f: str) -> int:
@@ -1041,6 +1212,8 @@ def _read_indicators(state: _State, i: int) -> int:
         body = body[:stop]
     if "self-evaluation" in state.kinds and "actual" not in value_cols:
         value_cols = ["target", "actual", "weight", "score"] + [c for c in value_cols if c not in ("target",)]
+    if value_cols == ["target"] and not state.wrapped and _run_into_text(toks, i):
+        return _read_stream(state, j, end)
     first = len(state.current.indicators)
     _read_body(state, state.current, body, value_cols, parallel)
     cur = state.current
@@ -1062,6 +1235,39 @@ def _read_text_table(state: _State, i: int, end: int) -> int:
     lines = [(n, state.lines[n - 1]) for n in range(first, last + 1)
              if state.lines[n - 1].strip() and not is_page_number(state.lines[n - 1])]
     parse = parse_indicator_rows(lines, state.path)
+    state.current.indicators += parse.indicators
+    state.covered |= parse.covered
+    state.findings += parse.findings
+    return end
+
+
+def _run_into_text(toks: list[Tok], i: int) -> bool:
+    """The table's head at ``i`` stands in a line of text after a sentence, with the rows after it on the same
+    line, each cell a word (…有益支撑。 一级 二级指标 三级指标 年度(/项目)指标值 指标 成本 经济成本 单个课题成本
+    ≤160000.00(元/个) …): OCR lost the table's cells and wrote the whole table as running text. (Cells glued
+    without spaces are split at their labels instead: ``_split_glued``.)"""
+    before = toks[i - 1] if i > 0 else None
+    if before is None or before.line != toks[i].line or before.head or before.label or before.piece == toks[i].piece \
+            or len(key(before.text)) < 8:
+        return False
+    after = [t for t in toks[i:] if t.line == toks[i].line]
+    return len({t.piece for t in after}) >= 0.8 * len(after) and any(is_target(t.text) for t in after)
+
+
+_BRACKETED_UNIT = re.compile(r"[(\uff08][^()\uff08\uff09\d]{1,6}[)\uff09]")
+
+
+def _read_stream(state: _State, j: int, end: int) -> int:
+    """A 绩效指标 table flattened into running text, read word by word by ``loaders.indicator_text.parse_stream``
+    (a target closes a row; label fragments give its levels). ``j``: the first cell after the head, ``end``: the
+    cell after the body; returns ``end``."""
+    units: list[tuple[int, str]] = []
+    for t in state.toks[j:end]:
+        if units and units[-1][0] == t.line and _BRACKETED_UNIT.fullmatch(t.text) and is_target(units[-1][1]):
+            units[-1] = (t.line, f"{units[-1][1]} {t.text}")  # a target's unit cut off at a space: ≥85 (%)
+        else:
+            units.append((t.line, t.text))
+    parse = parse_stream(units, state.path)
     state.current.indicators += parse.indicators
     state.covered |= parse.covered
     state.findings += parse.findings
@@ -1555,7 +1761,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def _finish(state: _State, lines: tuple[str, ...]) -> tuple[list[Project], list[Finding]]:
-    findings: list[Finding] = []
+    findings = _resolve_pieced(state, state.preamble)
     builders = [b for b in state.projects if b.name]
     for b in state.projects:
         if not b.name and not b.empty():
@@ -1589,6 +1795,7 @@ def _finish(state: _State, lines: tuple[str, ...]) -> tuple[list[Project], list[
             b.fields.setdefault("publisher", publisher)
         if not any(k in b.money for k in ("total", "annual", "adjusted", "executed", "initial")):
             _prose_money(state, b)
+        findings += _resolve_pieced(state, b)
         projects.append(_project(state, b, year))
     return projects, findings
 

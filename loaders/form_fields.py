@@ -1,4 +1,4 @@
-"""The header block of a 绩效目标申报表: its fields, and the dates and fiscal year as forms write them.
+"""A field value of a form's header block with its line, and the dates as forms write them.
 
 The labels of these fields are ``form_labels.tsv``'s, the one table every reader matches (项目名称 /
 项目全称, 主管部门 / 主管单位, 计划完成日期 / 计划结束时间 …; ``loaders.labels``).
@@ -10,27 +10,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-# The fields of the header block; their labels are ``form_labels.tsv``'s (one table for every reader).
-HEADER_FIELDS = ("name", "nature", "category", "department", "implementing_unit", "start", "end", "total", "annual",
-                 "fiscal", "appropriation", "carry_over", "other")
-
-
-_YEAR = re.compile(r"\((?P<year>\d{4})\s*年度\)")
 _US_DATE = re.compile(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})")
 _DATE = re.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?")
-MONEY_FIELDS = ("total", "annual", "fiscal", "appropriation", "carry_over", "other")
 
 
 @dataclass(frozen=True, slots=True)
 class FieldValue:
     text: str
     line: int
-
-
-def fiscal_year(text: str) -> int | None:
-    """The year of ``（2023 年度）`` in a form title block."""
-    m = _YEAR.search(text)
-    return int(m.group("year")) if m else None
 
 
 def parse_date(text: str) -> date | None:

@@ -1,7 +1,9 @@
-"""The layouts policykg reads, and how a file's layout is recognized.
+"""How a file is recognized as a form policykg reads, and which reading it gets.
 
-Each layout is one module with ``detect(source) -> reason | None`` and
-``load(source) -> Document``; adding a layout adds a module and one line here.
+One general reader (``loaders.form``) reads every 绩效目标申报表, 绩效自评表 and narrative, whatever their
+locality, separators or file format; ``LAYOUTS`` names it (``form``), the name a ``Document`` records as its
+layout. A declaration whose forms stand between project narratives is assembled by ``loaders.declaration``
+from the same reader's reading of each form.
 """
 
 from __future__ import annotations
@@ -10,59 +12,30 @@ from collections.abc import Callable
 from dataclasses import replace
 from types import ModuleType
 
-from loaders import declaration, declaration_tsv, form
+from loaders import declaration, form
 from loaders.grid import Grid
 from loaders.records import Document
-from loaders.text import Source
 
-# The OCR layout of the Songjiang declarations comes first (it reads their OCR noise most exactly: tables
-# OCR pushed into the next narrative, a table flattened onto one line); the general form reader reads
-# every other form, the Songjiang PDF-text declarations and self-evaluations among them.
 LAYOUTS: dict[str, ModuleType] = {
-    declaration_tsv.LAYOUT: declaration_tsv,
     form.LAYOUT: form,
 }
 
 
-def cells_source(grid: Grid) -> Source:
-    """The grid as the Songjiang layouts read it: one line per row, its cells joined by tabs.
-
-    A text line without tabs whose cells are separated by ``|`` (``a | b |``, ``||||`` padding) is given
-    its cells tab-separated, so those layouts read a pipe-separated export as they read a tab-separated
-    one; when every such line opens and closes with a pipe, those two frame the row and bound no cell. Other lines stay as written.
-    """
-    source = grid.source()
-    if grid.format != "text" or not any("|" in line and "\t" not in line for line in source.lines):
-        return source
-    piped = [line for line in source.lines if "|" in line and "\t" not in line]
-    framed = all(len(line) > 1 and line.startswith("|") and line.endswith("|") for line in piped)
-    lines = tuple(_pipes_to_tabs(line, framed) for line in source.lines)
-    return replace(source, text="\n".join(lines), lines=lines)
-
-
-def _pipes_to_tabs(line: str, framed: bool) -> str:
-    if "\t" in line or "|" not in line:
-        return line
-    inner = line[1:-1] if framed else line
-    return "\t".join(cell.strip() for cell in inner.split("|"))
-
-
 def detect_grid(grid: Grid) -> tuple[str, str] | None:
-    """The layout of ``grid`` and why: (layout name, reason); ``None`` when none fits."""
-    source = cells_source(grid)
+    """The layout of ``grid`` and why: (layout name, reason: the title and labels found); ``None`` when the grid
+    is no such form."""
     for name, module in LAYOUTS.items():
-        reason = module.detect(grid) if module is form else module.detect(source)
+        reason = module.detect(grid)
         if reason:
             return name, reason
     return None
 
 
 def loader(name: str) -> Callable[[Grid], Document]:
-    """The function reading a grid with the layout of that registry name."""
-    module = LAYOUTS[name]
-    if module is form:
+    """The function reading a grid with the layout of that registry name (``KeyError`` for an unknown name)."""
+    if LAYOUTS[name] is form:
         return read_form
-    return lambda grid: _with_grid(module.load(cells_source(grid)), grid)
+    return LAYOUTS[name].load  # type: ignore[no-any-return]
 
 
 def read_form(grid: Grid) -> Document:

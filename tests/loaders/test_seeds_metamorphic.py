@@ -4,8 +4,8 @@ The tab-separated seeds (an OCR declaration and a self-evaluation) are written a
 (each tab one pipe, with and without spaces, empty cells kept) and with the framing pipes of a Markdown-like
 table; every seed again with Windows line ends. Every record — projects, money with its lines,
 citations, indicators, budget lines — must be the same, line numbers included (one row stays one line).
-The self-evaluation, read by the general form reader, also meets the rewrites of the forms (traditional
-characters, full-width digits, 主管单位).
+Both, read by the general form reader, also meet the rewrites of the forms (traditional characters,
+full-width digits, 主管单位).
 """
 
 from __future__ import annotations
@@ -73,18 +73,27 @@ def test_windows_line_ends_give_the_same_records(tmp_path: Path, name: str) -> N
     _same(tmp_path, name, _crlf)
 
 
-# The seed self-evaluation is read by the general form reader, so it meets the same rewrites as the forms of
+# The tabbed seeds are read by the general form reader, so they meet the same rewrites as the forms of
 # tests/forms whose tables keep their rows: re-cut into tabs or pipes, traditional characters (OpenCC s2t),
 # full-width digits, 主管单位 for 主管部门. Names, money, indicators and citations compare as the forms' do.
 FORM_READ = [name for name in TABBED if load(SEEDS / name).layout == "form"]
 
 
-def test_the_seed_self_evaluation_is_read_by_the_form_reader() -> None:
-    assert FORM_READ == ["003_9ccbaafc82c3a09f.txt"]
+# Rewrites that do not apply to the OCR declaration's narratives (项目经费情况说明, 一、项目概述 …):
+NOT_FOR_NARRATIVES = {
+    # they are matched in simplified characters only (loaders.declaration, loaders.narrative); forms in either
+    ("001_02eda4b669ee2409.txt", "traditional"),
+    # the rewrite cuts every line at its spaces into cells: a sentence with G60 in it is no table row
+    ("001_02eda4b669ee2409.txt", "pipes"),
+}
 
 
-@pytest.mark.parametrize("how", sorted(forms_metamorphic.ROW_SAFE))
-@pytest.mark.parametrize("name", FORM_READ)
+def test_the_tabbed_seeds_are_read_by_the_form_reader() -> None:
+    assert FORM_READ == TABBED
+
+
+@pytest.mark.parametrize(("name", "how"), [(name, how) for name in FORM_READ for how in sorted(forms_metamorphic.ROW_SAFE)
+                                           if (name, how) not in NOT_FOR_NARRATIVES])
 def test_the_form_read_seed_meets_the_forms_rewrites(tmp_path: Path, name: str, how: str) -> None:
     original = (SEEDS / name).read_text(encoding="utf-8")
     path = tmp_path / name
