@@ -9,7 +9,7 @@
 file becomes an error record, the others are still read), ``detect`` says which
 layout a file has and why. Every file goes through a reader of its format
 (``loaders.readers``) into a ``loaders.grid.Grid`` of cells in rows, which the
-form reader reads; layouts are listed in ``loaders.registry.LAYOUTS``.
+form reader reads (``loaders.registry``).
 """
 
 from __future__ import annotations

@@ -52,8 +52,8 @@ from loaders.text import clean, is_page_number
 # Label fields whose row states a project's headline money (项目资金总额, 年度资金总额, 年度资金申请总额).
 _HEADLINE = ("total", "annual")
 _MONEY = _HEADLINE + ("fiscal", "appropriation", "carry_over", "other", "local", "central", "provincial")
-# Headings the seed layouts read besides the narrative sections (SECTION_NAMES): the declaration summary, the
-# narrative's title, the goal rows' heads and the form titles of the Songjiang declarations.
+# Headings a declaration of narratives and forms has besides the narrative sections (SECTION_NAMES): the summary,
+# the narrative's title, the goal rows' heads and the forms' titles.
 _HEADINGS = ("绩效目标设置情况", "项目经费情况说明", "项目绩效目标", "项目总目标", "年度总体目标", "年度总目标", "年度目标",
              "具体信息如下", "财政项目支出绩效目标申报表", "财政项目支出绩效目标填报表")
 _ENUM = re.compile(r"^(?:[((]?[一二三四五六七八九十\d]{1,3}[))、.．]|[((][一二三四五六七八九十\d]{1,3}[))])")

@@ -130,8 +130,8 @@ def tokenize(grid: Grid) -> list[Tok]:
         if not as_text and len({cell.origin.line for cell in row.cells}) == 1:
             # a table row's cells are read together, as a tab row's are: a label OCR or the export cut over two
             # cells (年度 | (/项目)指标值, 其中: 当年财 | 攻拨款) is mended across them
-            written = [cell.text.translate(_FULL_WIDTH_NUMBERS).replace("\n", " ").strip() for cell in row.cells]
-            n = _cell_toks(toks, _join_spaced(written), row.cells[0].origin.line, r, n)
+            cells = [cell.text.translate(_FULL_WIDTH_NUMBERS).replace("\n", " ").strip() for cell in row.cells]
+            n = _cell_toks(toks, _join_spaced(cells), row.cells[0].origin.line, r, n)
             continue
         for cell in row.cells:
             line = cell.origin.line
