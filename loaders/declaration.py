@@ -13,7 +13,7 @@ totals so that a gap is reported rather than silent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 
@@ -24,7 +24,7 @@ from loaders.citations import TextSpan, find_citations, join_lines
 from loaders.form_fields import FieldValue, parse_date
 from loaders.grid import Grid
 from loaders.indicator_text import is_fragment
-from loaders.labels import title_kind
+from loaders.labels import simplified, title_kind
 from loaders.mentions import find_mentions
 from loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
@@ -489,7 +489,7 @@ _SECTION_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})
 def has_narratives(grid: Grid) -> bool:
     """True for a 绩效目标申报表 whose forms stand between project narratives (项目经费情况说明, or the
     declaration summary 绩效目标设置情况 before them): the documents ``read`` assembles."""
-    lines = [clean(raw) for raw in grid.source().lines if raw.strip()]
+    lines = [simplified(clean(raw)) for raw in grid.source().lines if raw.strip()]
     forms = sum(1 for text in lines if _is_form_title(text))
     narratives = sum(1 for text in lines if is_explanation(text))
     return forms >= 1 and (narratives >= 1 or any(_TITLE_END in text for text in lines[:40]))
@@ -515,7 +515,8 @@ def read(grid: Grid, layout: str) -> Document:
     from loaders import form as form_reader
 
     source = grid.source()
-    items = [(i, clean(raw)) for i, raw in enumerate(source.lines, start=1) if raw.strip() and not is_page_number(raw)]
+    written = [(i, clean(raw)) for i, raw in enumerate(source.lines, start=1) if raw.strip() and not is_page_number(raw)]
+    items = [(i, simplified(text)) for i, text in written]  # matched in simplified characters, given back as written
     covered = {i for i, raw in enumerate(source.lines, start=1) if raw.strip() and is_page_number(raw)}
     findings: list[Finding] = []
     if source.truncated:
@@ -556,8 +557,62 @@ def read(grid: Grid, layout: str) -> Document:
         projects += build_projects(pending, None, ctx, findings)
     projects = parent_project(pre, projects)
     check_document(projects, pre, source.path, findings)
-    report_unexplained(source.path, items, covered, findings)
+    report_unexplained(source.path, written, covered, findings)
+    if items != written:  # traditional characters: the records say what the document writes
+        as_written = AsWritten(items, written)
+        projects = [as_written.project(p) for p in projects]
+        pre.title, pre.department = as_written.text(pre.title), as_written.text(pre.department)
     return document(source, layout, pre, projects, findings, covered)
+
+
+class AsWritten:
+    """The written text of what was read from the simplified text of a document in traditional characters.
+
+    ``simplified`` and ``written``: the same (1-based line, cleaned text) items, the first converted to simplified
+    characters one for one (``loaders.labels.simplified``). A string read from the simplified text is found in it
+    and the written characters at the same offsets are returned; a string the parsers normalized (a 文号's
+    brackets) is given back character by character, each simplified character as the document writes it most.
+    """
+
+    def __init__(self, simplified: list[tuple[int, str]], written: list[tuple[int, str]]) -> None:
+        self._simplified = "".join(text for _, text in simplified)
+        self._written = "".join(text for _, text in written)
+        counts: dict[str, dict[str, int]] = {}
+        for s, w in zip(self._simplified, self._written, strict=False):
+            if s != w:
+                counts.setdefault(s, {}).setdefault(w, 0)
+                counts[s][w] += 1
+        self._chars = {s: max(sorted(ws), key=lambda w: ws[w]) for s, ws in counts.items()}
+
+    def text(self, value: str | None) -> str | None:
+        if not value:
+            return value
+        plain = simplified(value)
+        at = self._simplified.find(plain) if len(plain) == len(value) else -1
+        if at >= 0:
+            return self._written[at:at + len(plain)]
+        return "".join(self._chars.get(ch, ch) for ch in plain) if len(plain) == len(value) else value
+
+    def _amount(self, amount: Amount | None) -> Amount | None:
+        return replace(amount, text=self.text(amount.text) or amount.text) if amount is not None else None
+
+    def project(self, p: Project) -> Project:
+        """``p`` with its names, prose, citations, budget lines and mentions as written; its indicators, read by the
+        form reader from the written cells, unchanged."""
+        t = self.text
+        money = {f.name: self._amount(getattr(p.funds, f.name)) for f in fields(p.funds)
+                 if isinstance(getattr(p.funds, f.name), Amount)}
+        return replace(
+            p, name=t(p.name) or p.name, parent=t(p.parent), department=t(p.department),
+            implementing_unit=t(p.implementing_unit), budget_unit=t(p.budget_unit), division=t(p.division),
+            nature=t(p.nature), category=t(p.category), period=t(p.period), overview=t(p.overview),
+            overall_goal=t(p.overall_goal), annual_goal=t(p.annual_goal), achieved=t(p.achieved), heading=t(p.heading),
+            funds=replace(p.funds, **money),  # type: ignore[arg-type]  # only Funds' Amount fields are replaced
+            citations=tuple(replace(c, title=t(c.title), doc_number=t(c.doc_number), text=t(c.text) or c.text,
+                                    quote=t(c.quote)) for c in p.citations),
+            budget_lines=tuple(replace(b, label=t(b.label) or b.label, amount=self._amount(b.amount),
+                                       unit_price=self._amount(b.unit_price)) for b in p.budget_lines),
+            mentions=tuple(replace(m, name=t(m.name) or m.name) for m in p.mentions))
 
 
 _SPILL_END = re.compile(r"^[二三四五六七八九十][、.．]")  # the narrative's second section: no table row is pushed further
@@ -581,7 +636,7 @@ def _return_spilled(regions: list[tuple[str, list[tuple[int, str]]]],
                 kept += lines[k:]
                 break
             following = lines[k + 1][1] if k + 1 < len(lines) else ""
-            words, rest = (0, text) if k == 0 else _table_debris(raw[line - 1], following)
+            words, rest = (0, text) if k == 0 else _table_debris(simplified(raw[line - 1]), following)
             if words:
                 spills.setdefault(r - 1, {})[line] = words if rest else None
             if rest:
@@ -607,15 +662,20 @@ def _table_debris(text: str, following: str) -> tuple[int, str]:
 
 
 def _form_of(project: Project, goals: tuple[tuple[int, str], ...], line: int) -> Form:
-    """A form the form reader read, as the pairing with its narrative takes it (fields by label, as written)."""
-    values = {"name": project.name, "department": project.department, "implementing_unit": project.implementing_unit,
-              "nature": project.nature, "category": project.category,
+    """A form the form reader read, as the pairing with its narrative takes it: fields by label, and text in
+    simplified characters, as the narrative is matched (``read`` gives a traditional document's text back as
+    written)."""
+    plain = {"name": project.name, "department": project.department, "implementing_unit": project.implementing_unit,
+             "nature": project.nature, "category": project.category}
+    values = {**{k: simplified(v) if v else v for k, v in plain.items()},  # matched as the narrative is
               "start": project.start_date.isoformat() if project.start_date else None,
               "end": project.end_date.isoformat() if project.end_date else None}
-    fields = {k: [FieldValue(v, project.line)] for k, v in values.items() if v}
-    return Form(line=line, fields=fields, funds=project.funds, fiscal_year=project.fiscal_year,
+    by_label = {k: [FieldValue(v, project.line)] for k, v in values.items() if v}
+    return Form(line=line, fields=by_label, funds=project.funds, fiscal_year=project.fiscal_year,
                 indicators=list(project.indicators), citations=list(project.citations),
-                overall_goal=project.overall_goal, annual_goal=project.annual_goal, text_lines=list(goals))
+                overall_goal=simplified(project.overall_goal) if project.overall_goal else None,
+                annual_goal=simplified(project.annual_goal) if project.annual_goal else None,
+                text_lines=[(n, simplified(text)) for n, text in goals])
 
 
 _UNIT_HEADING = re.compile(

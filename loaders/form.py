@@ -529,11 +529,11 @@ def _interleaved_labels(toks: list[Tok]) -> list[Tok]:
     for cells in by_line.values():
         if not any(len(t.text) >= 6 for t in cells):
             continue
-        singles = [t for t in cells if len(t.text) == 1 and t.text in _VERTICAL_HEAD]
+        singles = [t for t in cells if len(t.text) == 1 and simplified(t.text) in _VERTICAL_HEAD]
         k = 0
         while k < len(singles):
             word = next((w for w in sorted(_VERTICAL_WORDS, key=len, reverse=True)
-                         if "".join(t.text for t in singles[k:k + len(w)]) == w), None)
+                         if simplified("".join(t.text for t in singles[k:k + len(w)])) == w), None)
             if word is None:
                 k += 1
                 continue

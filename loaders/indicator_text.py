@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from loaders.labels import simplified
 from loaders.levels import (
     HEADER_WORDS,
     LABEL_AT_START,
@@ -320,13 +321,13 @@ _FRAGMENT_WORDS = tuple(LEVEL1 + LEVEL2) + tuple(HEADER_WORDS) + ("年度(/项�
 
 def is_fragment(word: str) -> bool:
     """A piece of a level label or header cut by the table (成本, 可持续影, 响指标, 绩, 标)."""
-    squashed = re.sub(r"\s+", "", word)
+    squashed = simplified(re.sub(r"\s+", "", word))
     return bool(squashed) and any(squashed in w for w in _FRAGMENT_WORDS)
 
 
 def _label_of(word: str) -> str | None:
     """The level label a fragment begins, when only one label begins with it (≥ 2 characters)."""
-    squashed = re.sub(r"\s+", "", word)
+    squashed = simplified(re.sub(r"\s+", "", word))
     if len(squashed) < 2 or squashed in ("指标",):
         return None
     labels = [label for label in LEVEL1 + LEVEL2 if label.startswith(squashed)]

@@ -79,13 +79,9 @@ def test_windows_line_ends_give_the_same_records(tmp_path: Path, name: str) -> N
 FORM_READ = [name for name in TABBED if load(SEEDS / name).layout == "form"]
 
 
-# Rewrites that do not apply to the OCR declaration's narratives (项目经费情况说明, 一、项目概述 …):
-NOT_FOR_NARRATIVES = {
-    # they are matched in simplified characters only (loaders.declaration, loaders.narrative); forms in either
-    ("001_02eda4b669ee2409.txt", "traditional"),
-    # the rewrite cuts every line at its spaces into cells: a sentence with G60 in it is no table row
-    ("001_02eda4b669ee2409.txt", "pipes"),
-}
+# A rewrite that does not apply to the OCR declaration's narratives (项目经费情况说明, 一、项目概述 …): it cuts
+# every line at its spaces into cells, and a sentence with G60 in it is no table row.
+NOT_FOR_NARRATIVES = {("001_02eda4b669ee2409.txt", "pipes")}
 
 
 def test_the_tabbed_seeds_are_read_by_the_form_reader() -> None:
@@ -99,3 +95,20 @@ def test_the_form_read_seed_meets_the_forms_rewrites(tmp_path: Path, name: str, 
     path = tmp_path / name
     path.write_text(forms_metamorphic.ROW_SAFE[how](original), encoding="utf-8")
     assert forms_metamorphic.records(load(path)) == forms_metamorphic.records(load(SEEDS / name))
+
+
+def test_a_declaration_in_traditional_characters_keeps_its_text_as_written(tmp_path: Path) -> None:
+    """The OCR declaration in traditional characters: its summary and narratives are matched in simplified
+    characters, but the records say what the file writes. Expected values: the golden file's (read from the
+    seed) in the characters the rewrite wrote them in."""
+    s2t = forms_metamorphic._S2T.convert
+    name = "001_02eda4b669ee2409.txt"
+    path = tmp_path / name
+    path.write_text(s2t((SEEDS / name).read_text(encoding="utf-8")), encoding="utf-8")
+    doc = load(path)
+    parent, first = doc.projects[0], doc.projects[1]
+    assert parent.name == s2t("G60科创走廊建设") != "G60科创走廊建设"
+    assert first.parent == parent.name
+    assert first.department == s2t("上海市松江区长三角G60科创走廊创新研究中心")
+    assert [c.title for c in first.citations if c.legal_basis] == [s2t("长三角G60科创走廊建设方案")]
+    assert first.overview is not None and s2t("项目主要实施内容") in first.overview
