@@ -20,7 +20,7 @@ from graph import derived
 from graph.audit import add_audit
 from graph.iris import DERIVED_GRAPH, org_iri, place_iri, policy_iri, project_iri, source_iri
 from graph.lineage import compute_lineage
-from graph.link import PolicyIndex, PolicyNode, key_hash, link_policies
+from graph.link import PolicyIndex, PolicyNode, docnumber_key, key_hash, link_policies
 from graph.orgs import OrgIndex, canonical_org, index_organizations, unit_of
 from graph.places import find_place
 from loaders.citations import docnumber_prefixes
@@ -199,6 +199,9 @@ def _add_citation(graph: Graph, project: URIRef, src: URIRef, n: int, citation: 
         graph.add((doc_node, SKOS.altLabel, Literal(title, lang="zh")))
     if policy.doc_number:
         graph.add((doc_node, PKG.docNumber, Literal(policy.doc_number)))
+        if docnumber_key(policy.doc_number) != policy.doc_number and "(" in policy.doc_number:
+            # written with round brackets: the 〔〕 spelling a search may use names it too
+            graph.add((doc_node, SKOS.altLabel, Literal(docnumber_key(policy.doc_number), lang="zh")))
     if policy.year:
         graph.add((doc_node, DCTERMS.issued, Literal(str(policy.year), datatype=XSD.gYear)))
     if policy.qualifier:

@@ -37,7 +37,7 @@ from loaders.text import data_table
 _SELF = re.compile(r"\((?:本级|本部)\)$")
 _TRAILING_YEARS = re.compile(r"\(\d{4}\s*-\s*\d{4}年?\)$")
 _QUALIFIER = re.compile(r"\((修订稿|修订|试行|暂行|征求意见稿|送审稿|草案|讨论稿)\)$")
-_DOCNUMBER = re.compile(r"^(?P<prefix>[^〔]+)〔(?P<year>\d{4})〕(?P<mid>\D*?)第?0*(?P<num>\d+)号$")
+_DOCNUMBER = re.compile(r"^(?P<prefix>[^〔(]+)(?P<open>[〔(])(?P<year>\d{4})[〕)](?P<mid>\D*?)第?0*(?P<num>\d+)号$")
 _DROP = str.maketrans("", "", "“”\"'‘’「」『』<>〈〉＜＞《》")
 _GENERIC_SHORT = re.compile(r"^.{0,4}(?:计划|方案|意见|规划|纲要|通知|办法|条例|细则|规定|决定|报告)$")
 SHORT_FORM_MAX = 8  # characters; longer titles are never taken for a short form of another
@@ -66,11 +66,21 @@ def title_key(title: str) -> str:
 
 
 def docnumber_key(doc_number: str) -> str:
-    """The identity of a normalized 文号: no ``第``, no leading zeros (``松委督〔2021〕034号`` -> ``松委督〔2021〕34号``)."""
+    """The identity of a normalized 文号: no ``第``, no leading zeros, the year in 〔〕 however it was bracketed
+    (``松委督〔2021〕034号`` -> ``松委督〔2021〕34号``; ``鲁财科教(2024)67号`` -> ``鲁财科教〔2024〕67号``)."""
     m = _DOCNUMBER.match(doc_number)
     if not m:
         return doc_number
     return f"{m['prefix']}〔{m['year']}〕{m['mid']}{m['num']}号"
+
+
+def docnumber_as_cited(doc_number: str) -> str:
+    """``docnumber_key`` with the year's brackets as the citation wrote them: ``鲁财科教(2024)067号`` ->
+    ``鲁财科教(2024)67号`` (the spelling a policy node's ``pkg:docNumber`` keeps)."""
+    m = _DOCNUMBER.match(doc_number)
+    if not m or m["open"] == "〔":
+        return docnumber_key(doc_number)
+    return f"{m['prefix']}({m['year']}){m['mid']}{m['num']}号"
 
 
 def docnumber_year(doc_number: str) -> int | None:
@@ -298,7 +308,7 @@ def _collect(documents: list[Document], uf: _UnionFind, occurrence: dict[tuple[s
                     if alias and not short:
                         node.known_title = alias.title
                 if c.doc_number:
-                    node.doc_numbers[docnumber_key(c.doc_number)] += 1
+                    node.doc_numbers[docnumber_as_cited(c.doc_number)] += 1
                     if c.title:
                         node.numbered_titles.add(c.title)
                 if short:
@@ -313,7 +323,7 @@ def _collect(documents: list[Document], uf: _UnionFind, occurrence: dict[tuple[s
 
 def _node_key(node: PolicyNode) -> str:
     if node.doc_number:
-        return f"n:{node.doc_number}"
+        return f"n:{docnumber_key(node.doc_number)}"
     if node.key.startswith("o:"):
         return node.key
     return f"t:{title_key(node.title or node.key[2:])}"

@@ -19,7 +19,7 @@ from loaders.text import data_table, normalize_brackets
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 _DOCNUMBER = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff]{1,12})\s*[〔\[【﹝(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】﹞)）]"
+    r"(?P<prefix>[\u4e00-\u9fff]{1,12})\s*(?P<open>[〔\[【﹝(（])\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】﹞)）]"
     r"\s*(?P<mid>[\u4e00-\u9fff]{0,3}?)\s*第?\s*(?P<num>\d{1,4})\s*号"
 )
 # "《建设方案》指出要：“……”", "《…》要求，“……”、“……”": the requirement a document quotes from a policy.
@@ -44,7 +44,7 @@ def docnumber_prefixes() -> dict[str, Issuer]:
 
 def issuer_of(doc_number: str) -> Issuer | None:
     """The issuing body of a normalized 文号, by its longest known prefix; ``None`` if unknown."""
-    prefix = doc_number.split("〔", 1)[0]
+    prefix = re.split(r"[〔(]", doc_number, maxsplit=1)[0]
     return docnumber_prefixes().get(prefix)
 
 
@@ -53,8 +53,12 @@ def normalize_title(title: str) -> str:
     return re.sub(r"\s+", "", title).strip("《》 ")
 
 
-def normalize_docnumber(prefix: str, year: str, mid: str, num: str) -> str:
-    """``沪松府`` ``2017`` ``''`` ``120`` -> ``沪松府〔2017〕120号``."""
+def normalize_docnumber(prefix: str, year: str, mid: str, num: str, bracket: str = "〔") -> str:
+    """``沪松府`` ``2017`` ``''`` ``120`` -> ``沪松府〔2017〕120号``. The year's brackets are 〔〕 for every 文号
+    bracket (``[] 【】 ﹝﹞ 〔〕``); round ones (``bracket`` ``(`` or ``（``) stay round, as written:
+    ``鲁财科教(2024)67号`` (round brackets are not 文号 brackets, and the document did not write 〔〕)."""
+    if bracket in "(（":
+        return f"{prefix}({year}){mid}{num}号"
     return normalize_brackets(f"{prefix}〔{year}〕{mid}{num}号")
 
 
@@ -106,7 +110,8 @@ def find_citations(span: TextSpan, *, legal_basis: bool) -> list[Citation]:
     for m in _DOCNUMBER.finditer(text):
         prefix = _resolve_prefix(m.group("prefix"))
         start = m.start("prefix") + len(m.group("prefix")) - len(prefix)
-        numbers.append((start, m.end(), normalize_docnumber(prefix, m.group("year"), m.group("mid"), m.group("num"))))
+        numbers.append((start, m.end(), normalize_docnumber(prefix, m.group("year"), m.group("mid"), m.group("num"),
+                                                                  m.group("open"))))
     titles = [(m.start(), m.end(), normalize_title(m.group("title"))) for m in _TITLE.finditer(text)]
     titles += _orphan_titles(text)
     titles.sort()

@@ -86,6 +86,18 @@ def test_document_number_with_a_leading_zero_is_the_same_number() -> None:
     assert index.node_of(a.projects[0].citations[0], a) is index.node_of(b.projects[0].citations[0], b)
 
 
+def test_a_number_in_round_brackets_is_the_same_number_and_keeps_its_spelling() -> None:
+    # 文号 brackets are 〔〕; a form that types round ones cites the same document
+    a = document("a.txt", 2025, project("甲", 2025, cites=citations("根据鲁财科教(2024)67号文件")))
+    b = document("b.txt", 2025, project("乙", 2025, cites=citations("根据鲁财科教〔2024〕67号文件")))
+    c = document("c.txt", 2025, project("丙", 2025, cites=citations("根据鲁财科教(2024)67号文件")))
+    index = link_policies([a, b, c])
+    node = index.node_of(a.projects[0].citations[0], a)
+    assert node is index.node_of(b.projects[0].citations[0], b)
+    assert node.doc_number == "鲁财科教(2024)67号"  # the spelling two of the three citations use
+    assert docnumber_key(node.doc_number) == "鲁财科教〔2024〕67号"
+
+
 def test_titles_one_year_apart_stay_apart() -> None:
     a = document("a.txt", 2023, project("甲", 2023, cites=citations(
         "《2021年度创新型产业集群统计报表》和《2022年度创新型产业集群统计报表》")))

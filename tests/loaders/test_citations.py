@@ -57,7 +57,15 @@ def test_issuer_from_the_prefix_table() -> None:
 def test_docnumber_round_trip(prefix: str, year: int, number: int, brackets: tuple[str, str], spaced: bool) -> None:
     gap = " " if spaced else ""
     written = f"《某办法》（{prefix}{brackets[0]}{year}{brackets[1]}{gap}{number}{gap}号）"
-    assert cite(written)[0][1] == f"{prefix}〔{year}〕{number}号"
+    # the 文号 brackets become 〔〕 (ARCHITECTURE.md, Conventions); round ones are no 文号 brackets and stay
+    expected = f"{prefix}({year}){number}号" if brackets[0] == "(" else f"{prefix}〔{year}〕{number}号"
+    assert cite(written)[0][1] == expected
+
+
+def test_a_number_in_round_brackets_keeps_them() -> None:
+    # a form writes 根据鲁财科教(2024)67号文件 (ASCII round brackets), another （2024） in full width
+    assert cite("根据鲁财科教(2024)67号文件")[0][1] == "鲁财科教(2024)67号"
+    assert cite(clean("根据鲁财科教（2024）67号文件"))[0][1] == "鲁财科教(2024)67号"
 
 
 @pytest.mark.parametrize("legal_basis", [True, False])
