@@ -118,7 +118,7 @@ def tokenize(grid: Grid) -> list[Tok]:
     """The grid's cells in reading order, split at separators and at glued labels.
 
     Text rows are split on tabs, else on ``|``, else on runs of whitespace, and so is a paragraph outside
-    tables (DOCX, HTML) or a sheet's row of one cell (a line of text); spaced-out labels (``项 目 名 称``) are joined
+    tables (DOCX, HTML) or a sheet's row of one cell (a line of text); a page's footer (``3 / 12``) is left out; spaced-out labels (``项 目 名 称``) are joined
     back; strong labels glued to their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
     Full-width digits, ``％`` and ``．`` are read as their ASCII forms (``１００％`` -> ``100%``), one
     character for one, so numbers glued to labels and units parse as in any other form.
@@ -127,6 +127,8 @@ def tokenize(grid: Grid) -> list[Tok]:
     n = 0
     for r, row in enumerate(grid.rows):
         as_text = grid.format == "text" or len(row.cells) == 1 and (not row.in_table or grid.format in _SHEETS)
+        if as_text and len(row.cells) == 1 and is_page_number(row.cells[0].text):
+            continue  # a page's footer (3 / 12), wherever the text extraction put it: no cell of the form
         if not as_text and len({cell.origin.line for cell in row.cells}) == 1:
             # a table row's cells are read together, as a tab row's are: a label OCR or the export cut over two
             # cells (年度 | (/项目)指标值, 其中: 当年财 | 攻拨款) is mended across them
@@ -686,8 +688,8 @@ def _read(state: _State) -> None:
     previous = None
     for n in range(lines[0], lines[-1] + 2):  # the 。 a wrapped sentence leaves alone on a line ends the line above
         text = clean(state.lines[n - 1]) if n <= len(state.lines) else ""
-        if text and _PUNCTUATION_ONLY.fullmatch(text) and previous in state.covered:
-            state.covered.add(n)
+        if text and _PUNCTUATION_ONLY.fullmatch(text) and previous in state.covered or is_page_number(text):
+            state.covered.add(n)  # a page's footer is structure too
         if text:
             previous = n
 
