@@ -1220,8 +1220,9 @@ def _read_indicators(state: _State, i: int) -> int:
     _read_body(state, state.current, body, value_cols, parallel)
     cur = state.current
     _carry_up(cur.indicators, first)
-    if end == len(toks) and cur.indicators and cur.indicators[-1].target is None and cur.indicators[-1].actual is None:
-        cut = cur.indicators.pop()  # the text ends inside this row: keep complete rows only
+    at_end = end == len(toks) or bool(_BOILERPLATE.search(simplified(toks[end].text)))  # the form's text ends there
+    if at_end and cur.indicators and cur.indicators[-1].target is None and cur.indicators[-1].actual is None:
+        cut = cur.indicators.pop()  # the text ends inside this row (before the site's footer): keep complete rows
         state.findings.append(Finding("missing", cut.line, "the form is cut off inside this indicator row; "
                                       "the row is not read", cut.name))
     return end

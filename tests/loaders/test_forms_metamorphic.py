@@ -2,12 +2,13 @@
 
 Each form of tests/forms is cut into its cells (the reader's own split of each line), then written again
 with tabs, with ``|`` pipes, one cell per line, one cell per paragraph, with labels glued to their values,
-in traditional characters (OpenCC s2t), with full-width digits, and with 主管单位 for 主管部门, and as DOCX, HTML,
-XLSX and PDF files. Names, money and indicators must not change; lines may.
+in traditional characters (OpenCC s2t), with full-width digits, with 主管单位 for 主管部门, with a site's page
+around it, with short labels spaced out (项 目 名 称), and as DOCX, HTML, XLSX and PDF files. Names, money and indicators must not change; lines may.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,6 +45,21 @@ def _full_width_digits(text: str) -> str:
 
 def _unit_for_department(text: str) -> str:
     return text.replace("主管部门", "主管单位")  # 甘肃 and other templates write 主管单位 (及代码)
+
+
+def _page_furniture(text: str) -> str:
+    """The form saved with a government site's page around it: breadcrumbs, publishing metadata and font controls
+    above, the site's footer below (the shapes of the pages in tests/forms, with invented values)."""
+    above = ("首页 > 政务公开 > 财政资金\n发布时间：2023-05-06 10:21:33 浏览次数：128\n"
+             "【字体：大 中 小】 打印本页\n")
+    below = "\n扫一扫在手机打开当前页\n主办单位：某某市人民政府办公室 网站标识码：3400000001\n"
+    return above + text + below
+
+
+def _spaced_labels(text: str) -> str:
+    """Each short label cell spaced out by the export, one space between its characters (项 目 名 称)."""
+    return "\n".join("\t".join(" ".join(c) if _is_known(c) and len(c) <= 6 and not re.search(r"[\d(（]", c) else c
+                               for c in row) for row in _cells(text))
 
 
 def _per_line(text: str) -> str:
@@ -88,7 +104,8 @@ STREAM_EXCEPTIONS = {
 }
 ROW_SAFE: dict[str, Callable[[str], str]] = {"tabs": _tabs, "pipes": _pipes, "traditional": _traditional,
                                              "full-width-digits": _full_width_digits,
-                                             "主管单位": _unit_for_department}
+                                             "主管单位": _unit_for_department, "page-furniture": _page_furniture,
+                                             "spaced-labels": _spaced_labels}
 STREAM: dict[str, Callable[[str], str]] = {"per-line": _per_line, "per-paragraph": _per_paragraph}
 STREAM_FORMS = [name for name in NAMES if name not in STREAM_EXCEPTIONS]
 
