@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from loaders.amounts import amounts_in_text
 from loaders.budget import budget_lines as budget_lines_of
@@ -30,7 +29,7 @@ from loaders.mentions import find_mentions
 from loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
 from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import is_target
-from loaders.text import Source, clean, data_words, is_page_number
+from loaders.text import Source, clean, is_page_number, page_furniture
 
 _TITLE_END = "绩效目标设置情况"
 _DEPARTMENT_YEAR = re.compile(r"^(?P<department>.+?)\s*(?P<year>\d{4})\s*年度?(?P<rest>.*)$")
@@ -104,7 +103,7 @@ def parse_preamble(lines: list[tuple[int, str]]) -> Preamble:
             pre.covered.add(line)
             continue
         (title_parts if in_title else summary).append((line, text))
-    furniture = [k for k, (_, text) in enumerate(title_parts) if any(w in text for w in _page_furniture())]
+    furniture = [k for k, (_, text) in enumerate(title_parts) if any(w in text for w in page_furniture())]
     if furniture:  # the site's page furniture above the title (首页 > …, 发布时间 …): no part of it
         title_parts = title_parts[furniture[-1] + 1:]
     if title_parts and not in_title:
@@ -130,11 +129,6 @@ def parse_preamble(lines: list[tuple[int, str]]) -> Preamble:
     if summary and (pre.declared_total or pre.declared_projects):
         pre.covered.update(line for line, _ in summary)
     return pre
-
-
-@lru_cache(maxsize=1)
-def _page_furniture() -> tuple[str, ...]:
-    return data_words("loaders", "page_furniture.txt")
 
 
 @dataclass

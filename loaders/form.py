@@ -53,7 +53,7 @@ from loaders.mentions import find_mentions
 from loaders.narrative import is_top_heading, starts_narrative
 from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
 from loaders.targets import is_target, parse_target
-from loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number
+from loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number, page_furniture
 
 LAYOUT = "form"
 
@@ -1220,7 +1220,8 @@ def _read_indicators(state: _State, i: int) -> int:
     _read_body(state, state.current, body, value_cols, parallel)
     cur = state.current
     _carry_up(cur.indicators, first)
-    at_end = end == len(toks) or bool(_BOILERPLATE.search(simplified(toks[end].text)))  # the form's text ends there
+    at_end = end == len(toks) or bool(_BOILERPLATE.search(simplified(toks[end].text))) \
+        or _furniture_line(state, toks, end)  # the form's text ends there (the site's footer, another page)
     if at_end and cur.indicators and cur.indicators[-1].target is None and cur.indicators[-1].actual is None:
         cut = cur.indicators.pop()  # the text ends inside this row (before the site's footer): keep complete rows
         state.findings.append(Finding("missing", cut.line, "the form is cut off inside this indicator row; "
@@ -1325,9 +1326,18 @@ def _table_end(state: _State, j: int) -> int:
         t = toks[k]
         if t.title or (t.label and t.label.field in ("name", "total_score", "programme")) \
                 or _END_OF_TABLE.match(simplified(t.text)) or _BOILERPLATE.search(simplified(t.text)) \
-                or _opens_narrative(state, toks, k):
+                or _opens_narrative(state, toks, k) or _furniture_line(state, toks, k):
             return k
     return len(toks)
+
+
+def _furniture_line(state: _State, toks: list[Tok], k: int) -> bool:
+    """The first cell of a line that opens a site's page furniture (发布时间：…, 首页 > …, 【字体：大 中 小】,
+    ``loaders/data/page_furniture.txt``): the page of another document begins; no table row starts so."""
+    if k and toks[k - 1].line == toks[k].line:
+        return False
+    line = simplified(clean(state.lines[toks[k].line - 1])).lstrip("【[〔(（ ")
+    return line.startswith(page_furniture())
 
 
 def _opens_narrative(state: _State, toks: list[Tok], k: int) -> bool:

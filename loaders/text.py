@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -186,6 +187,13 @@ def data_words(package: str, name: str) -> tuple[str, ...]:
     """
     text = resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8")
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def page_furniture() -> tuple[str, ...]:
+    """The words of a government site's page furniture around a published document (breadcrumbs, publishing
+    metadata, font and print controls: 首页, 发布时间, 字体 …), ``loaders/data/page_furniture.txt``."""
+    return data_words("loaders", "page_furniture.txt")
 
 
 _QUALIFIER_AT_END = re.compile(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$")

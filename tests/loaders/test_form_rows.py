@@ -75,3 +75,18 @@ def test_header_text_in_a_cell_is_no_value_and_is_reported(tmp_path: Path, separ
     assert borrowed.actual is None or "实际完成值" not in borrowed.actual.text
     assert any("header text" in f.message and f.line == 15 for f in document.findings)
     assert [i.name for i in project.indicators].count("读者满意度") == 1
+
+
+def test_a_cut_form_on_a_saved_page_ends_at_the_site_furniture(tmp_path: Path, separator: str) -> None:
+    # The form cut inside its last row (满意度指标 … 读者满意度, no value), then another page of the site begins
+    # (发布时间 …, a search box): the cut row is not read, the page's lines are no indicators.
+    cut = FORM[:FORM.index("读者满意度") + len("读者满意度")]
+    page = "\n发布时间：2024-03-01 浏览次数：56\n你还可以输入40字\n"
+    path = tmp_path / "form.txt"
+    path.write_text((cut + page).replace("\t", separator), encoding="utf-8")
+    document = loaders.load(path)
+    (project,) = document.projects
+    names = [i.name for i in project.indicators]
+    assert names[-1] == "居民借阅人次"
+    assert not any("发布时间" in n or "输入" in n for n in names)
+    assert any(f.kind == "missing" and f.line == 16 for f in document.findings)  # the cut row, reported
