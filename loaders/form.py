@@ -108,7 +108,7 @@ _GLUED_UNIT = re.compile(r"\s*[(\uff08](?:万元|元)[)\uff09]")
 _DEBRIS_BEFORE_NUMBER = re.compile(r"([\u4e00-\u9fff])\s+(\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?)")
 OCR_ZERO = frozenset("CcOoD")  # a 0 as OCR reads it, alone in a money cell
 _SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
-_FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．＞＜＝", "0123456789%.><=")
 
 
 _SHEETS = frozenset({"xlsx", "xls"})  # every row of a sheet is a table row; one with a single cell is a line of text
@@ -120,8 +120,9 @@ def tokenize(grid: Grid) -> list[Tok]:
     Text rows are split on tabs, else on ``|``, else on runs of whitespace, and so is a paragraph outside
     tables (DOCX, HTML) or a sheet's row of one cell (a line of text); a page's footer (``3 / 12``) is left out; spaced-out labels (``项 目 名 称``) are joined
     back; strong labels glued to their values are split off. Cells of real tables (PDF, DOCX …) stay whole.
-    Full-width digits, ``％`` and ``．`` are read as their ASCII forms (``１００％`` -> ``100%``), one
-    character for one, so numbers glued to labels and units parse as in any other form.
+    Full-width digits, ``％``, ``．`` and the comparators ``＞ ＜ ＝`` are read as their ASCII forms
+    (``１００％`` -> ``100%``, ``＞＝90%`` -> ``>=90%``), one character for one, so numbers and targets glued to
+    labels and units parse as in any other form.
     """
     toks: list[Tok] = []
     n = 0

@@ -117,6 +117,33 @@ def _same_records(tmp_path: Path, name: str, rewrite: Callable[[str], str]) -> N
     assert records(load(path)) == records(load(DOCS / f"{name}.txt"))
 
 
+# Comparators as forms write them: ASCII (>= <=), look-alikes (≧ ≦), full width (＞＝ ＜＝). The targets' texts
+# change with them; what they say (comparator and number) and every name must not.
+COMPARATORS: dict[str, dict[str, str]] = {"ascii": {"≥": ">=", "≤": "<="}, "look-alike": {"≥": "≧", "≤": "≦"},
+                                          "full-width": {"≥": "＞＝", "≤": "＜＝"}}
+_AS_GE = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＞＝": "≥", "＜＝": "≤"}
+
+
+def _targets(doc: Document) -> list[tuple[object, ...]]:
+    def name(text: str) -> str | None:
+        for written, op in _AS_GE.items():
+            text = text.replace(written, op)
+        return norm(text)
+    return [(norm(p.name), tuple((name(i.name), i.target.comparator if i.target else None,
+                                  i.target.value if i.target else None) for i in p.indicators)) for p in doc.projects]
+
+
+@pytest.mark.parametrize("how", sorted(COMPARATORS))
+@pytest.mark.parametrize("name", NAMES)
+def test_comparators_written_otherwise_say_the_same(tmp_path: Path, name: str, how: str) -> None:
+    text = (DOCS / f"{name}.txt").read_text(encoding="utf-8")
+    for written, other in COMPARATORS[how].items():
+        text = text.replace(written, other)
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _targets(load(path)) == _targets(load(DOCS / f"{name}.txt"))
+
+
 # The same form as a file of another format: its rows (cut into cells as above) written by bench.office_files as
 # DOCX / HTML tables and paragraphs, a sheet, or a ruled PDF, read back through loaders.readers.
 FILE_FORMATS = ("docx", "html", "xlsx", "pdf")
