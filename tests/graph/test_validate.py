@@ -162,7 +162,7 @@ def test_bad_doc_number_and_source_line() -> None:
     lines = render(validate(graph))
     assert ("policy document 沪松府规[2019]23号 (test.txt): pkg:docNumber \"沪松府规[2019]23号\" is not in the expected form; "
             "a policy document has at most one 文号 (pkg:docNumber), normalized like 沪松府规〔2019〕23号: "
-            "issuer abbreviation, 〔year〕, number, 号") in lines
+            "issuer abbreviation, 〔year〕 (or (year) where the document writes round brackets), number, 号") in lines
     assert ("citation <https://w3id.org/policykg/id/project/test/citation/1> (test.txt:0): pkg:sourceLine \"0\"^^xsd:integer is out of range; "
             "it has one source line (pkg:sourceLine, an xsd:integer counted from 1)") in lines
     assert ("citation <https://w3id.org/policykg/id/project/test/citation/1> (test.txt:0): has no ^pkg:hasCitation; "
