@@ -117,6 +117,25 @@ def _same_records(tmp_path: Path, name: str, rewrite: Callable[[str], str]) -> N
     assert records(load(path)) == records(load(DOCS / f"{name}.txt"))
 
 
+# Labels as other templates write them (form_labels.tsv), put in place of a whole label cell: the records must not
+# change (the form's cells re-cut with tabs on both sides).
+LABEL_VARIANTS = {"项目名称": ("项目全称", "资金名称", "申报项目名称", "项目支出名称"),
+                  "主管部门": ("预算部门", "主管单位", "地方主管部门", "区县主管部门"),
+                  "实施单位": ("项目实施单位", "资金使用单位")}
+_VARIED = [(name, label, other) for name in NAMES for label, others in LABEL_VARIANTS.items() for other in others
+           if any(c == label for row in _cells((DOCS / f"{name}.txt").read_text(encoding="utf-8")) for c in row)]
+
+
+@pytest.mark.parametrize(("name", "label", "other"), _VARIED)
+def test_labels_of_other_templates_give_the_same_records(tmp_path: Path, name: str, label: str, other: str) -> None:
+    rows = _cells((DOCS / f"{name}.txt").read_text(encoding="utf-8"))
+    written = tmp_path / "written.txt"
+    written.write_text("\n".join("\t".join(row) for row in rows), encoding="utf-8")
+    varied = tmp_path / "varied.txt"
+    varied.write_text("\n".join("\t".join(other if c == label else c for c in row) for row in rows), encoding="utf-8")
+    assert records(load(varied)) == records(load(written))
+
+
 # Comparators as forms write them: ASCII (>= <=), look-alikes (≧ ≦), full width (＞＝ ＜＝). The targets' texts
 # change with them; what they say (comparator and number) and every name must not.
 COMPARATORS: dict[str, dict[str, str]] = {"ascii": {"≥": ">=", "≤": "<="}, "look-alike": {"≥": "≧", "≤": "≦"},
