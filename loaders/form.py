@@ -401,8 +401,29 @@ def _title_runs(piece: str) -> list[tuple[int, int]]:
         if kind == "narrative":
             continue
         for m in re.finditer(re.escape(title), k):
-            out.append((m.start(), m.end()))
+            out.append((_title_start(k, m.start()), m.end()))
     return out
+
+
+def _title_start(text: str, start: int) -> int:
+    """Where a title found at ``start`` of glued text begins: before the words a title opens with
+    (``loaders/data/title_prefixes.txt``: 省级, 部门预算, 项目支出 …), which are no part of the value before it
+    (=99百分比 | 省级部门预算项目支出绩效目标表)."""
+    prefixes = _title_prefixes()
+    moved = True
+    while moved:
+        moved = False
+        for word in prefixes:
+            if text.endswith(word, 0, start):
+                start -= len(word)
+                moved = True
+                break
+    return start
+
+
+@lru_cache(maxsize=1)
+def _title_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(data_words("loaders", "title_prefixes.txt"), key=len, reverse=True))
 
 
 def _head_runs(piece: str) -> list[tuple[int, int]]:

@@ -162,6 +162,9 @@ def test_two_forms_glued_in_one_paragraph(documents: dict[str, Document]) -> Non
     assert [p.name for p in doc.projects] == ["博物馆纪念馆市级免费开放补助资金", "博物馆提升改造项目"]
     assert doc.projects[0].citations[0].doc_number == "甘财科〔2022〕78号"
     assert doc.projects[1].funds.total.yuan == Decimal(1747800)  # type: ignore[union-attr]
+    # the first form's last target is glued to the second's title, 省级部门预算项目支出绩效目标表 (gold: =99百分比)
+    last = doc.projects[0].indicators[-1]
+    assert last.target is not None and last.target.text == "=99百分比"
 
 
 def test_narrative_projects_and_money_in_prose(documents: dict[str, Document]) -> None:
