@@ -591,11 +591,11 @@ class AsWritten:
     def text(self, value: str | None) -> str | None:
         if not value:
             return value
-        plain = simplified(value)
-        at = self._simplified.find(plain) if len(plain) == len(value) else -1
+        plain = simplified(value)  # one character for one, so offsets hold in both texts
+        at = self._simplified.find(plain)
         if at >= 0:
             return self._written[at:at + len(plain)]
-        return "".join(self._chars.get(ch, ch) for ch in plain) if len(plain) == len(value) else value
+        return "".join(self._chars.get(ch, ch) for ch in plain)
 
     def _amount(self, amount: Amount | None) -> Amount | None:
         return replace(amount, text=self.text(amount.text) or amount.text) if amount is not None else None

@@ -847,20 +847,21 @@ def _read_label(state: _State, i: int) -> int:
             return paired
         taken = _values(toks, i, limit=400 if state.wrapped else 40)  # PDF text: a line a token, goals run long
         taken = [v for v in taken if not v.levels and not v.head]
+        after = i + 1 + len(taken)
         while taken and _goal_row_label(taken[0]):
             state.covered.add(taken.pop(0).line)  # the merged 项目绩效目标 cell before the goal text
         looped = [v for v in taken if _ocr_loop(v.text)]
         if looped:
             state.findings += [_loop_finding(state, v, t) for v in looped]
             state.covered.update(v.line for v in looped)
-            return i + 1 + len(taken)
+            return after
         if taken:
             overall = _overall_half(state, i, taken) if f == "annual_goal" else 0
             if overall:
                 cur.prose.setdefault("overall_goal", []).extend((v.line, v.text) for v in taken[:overall])
             cur.prose.setdefault(f, []).extend((v.line, v.text) for v in taken[overall:])
             state.covered.update(v.line for v in taken)
-        return i + 1 + len(taken)
+        return after
     if f.startswith("col_"):
         cols: list[str] = []
         j = i
@@ -1353,10 +1354,15 @@ def _table_end(state: _State, j: int) -> int:
     return len(toks)
 
 
+def _starts_line(toks: list[Tok], k: int) -> bool:
+    """The cell at ``k`` is the first of its line."""
+    return not k or toks[k - 1].line != toks[k].line
+
+
 def _furniture_line(state: _State, toks: list[Tok], k: int) -> bool:
     """The first cell of a line that opens a site's page furniture (发布时间：…, 首页 > …, 【字体：大 中 小】,
     ``loaders/data/page_furniture.txt``): the page of another document begins; no table row starts so."""
-    if k and toks[k - 1].line == toks[k].line:
+    if not _starts_line(toks, k):
         return False
     line = simplified(clean(state.lines[toks[k].line - 1])).lstrip("【[〔(（ ")
     return line.startswith(page_furniture())
@@ -1366,7 +1372,7 @@ def _opens_narrative(state: _State, toks: list[Tok], k: int) -> bool:
     """The first cell of a line that opens the next project's narrative (项目经费情况说明 2, 一、项目概述): no
     table row starts so, and a narrative placed between two forms must not be read as indicator rows."""
     t = toks[k]
-    if k and toks[k - 1].line == t.line:
+    if not _starts_line(toks, k):
         return False
     line = clean(state.lines[t.line - 1])
     if starts_narrative(line) and not is_top_heading(line):

@@ -316,7 +316,7 @@ def parse_indicator_rows(lines: list[tuple[int, str]], path: str = "") -> Indica
 # centred in its merged cell is printed after the first of its rows). The 一级 label follows from the
 # framework, or from a 一级 fragment in the row's words.
 
-_FRAGMENT_WORDS = tuple(LEVEL1 + LEVEL2) + tuple(HEADER_WORDS) + ("年度(/项目)指标值", "一级", "二级", "三级")
+_FRAGMENT_WORDS = tuple(LEVEL1 + LEVEL2) + tuple(HEADER_WORDS) + ("一级", "二级", "三级")
 
 
 def is_fragment(word: str) -> bool:

@@ -33,9 +33,9 @@ def detect_grid(grid: Grid) -> tuple[str, str] | None:
 
 def loader(name: str) -> Callable[[Grid], Document]:
     """The function reading a grid with the layout of that registry name (``KeyError`` for an unknown name)."""
-    if LAYOUTS[name] is form:
-        return read_form
-    return LAYOUTS[name].load  # type: ignore[no-any-return]
+    if name not in LAYOUTS:
+        raise KeyError(name)
+    return read_form
 
 
 def read_form(grid: Grid) -> Document:
