@@ -68,7 +68,7 @@ from policykg.graph.sparql.queries import resolve, run_named
 from policykg.graph.sparql.store import Store, Table, cell_text
 from policykg.loaders.errors import PolicyKGError
 
-__all__ = ["TABLES", "COLUMNS", "FORMATS", "FIXED_TIME", "export_tables", "table", "typed_rows"]
+__all__ = ["TABLES", "COLUMNS", "FORMATS", "FIXED_TIME", "chosen_tables", "export_tables", "table", "typed_rows"]
 
 TABLES: dict[str, str] = {
     "projects": "table-projects",
@@ -110,7 +110,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _CENT = Decimal("0.01")
 
 
-def _chosen(fmt: str, tables: Iterable[str] | None) -> list[str]:
+def chosen_tables(fmt: str, tables: Iterable[str] | None = None) -> list[str]:
+    """The table names an export of ``tables`` (``None``: all, in ``TABLES`` order) in ``fmt`` writes.
+
+    Raises: PolicyKGError for an unknown format or table (a command checks this before opening a store).
+    """
     if fmt not in FORMATS:
         raise PolicyKGError(f"unknown table format {fmt!r}; use one of {', '.join(FORMATS)}")
     names = list(TABLES) if tables is None else list(dict.fromkeys(tables))
@@ -125,7 +129,7 @@ def table(store: Store, name: str) -> Table:
 
     Raises: PolicyKGError for an unknown table or a query whose columns are not ``COLUMNS[name]``.
     """
-    _chosen("csv", [name])
+    chosen_tables("csv", [name])
     result = run_named(store, resolve(TABLES[name]))
     declared = tuple(c for c, _ in COLUMNS[name])
     if result.columns != declared:
@@ -170,7 +174,7 @@ def export_tables(store: Store, out_dir: str | Path, fmt: str = "csv", tables: S
     ``tables.xlsx``, one sheet per table). Returns: the files written. Raises: PolicyKGError for an unknown
     format or table (before anything is queried or written); QueryError from the store.
     """
-    names = _chosen(fmt, tables)
+    names = chosen_tables(fmt, tables)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     results = {name: table(store, name) for name in names}
