@@ -2,7 +2,7 @@
 
 Generates a synthetic corpus with ``bench.inject`` writing one known
 contradiction into a fraction of the documents (recorded in the manifest),
-audits the whole corpus (``graph.audit.audit``, lineage included) and reports:
+audits the whole corpus (``graph.audit.engine.audit``, lineage included) and reports:
 
 - recall per rule: injected documents where a finding of the injected rule
   names that document (its projects or evidence);
@@ -32,8 +32,8 @@ from pathlib import Path
 
 from bench.generate import generate
 from bench.office_files import docx_bytes, text_form
-from graph.audit import RULES, AuditFinding, audit
-from loaders import load_many
+from policykg.graph.audit.engine import RULES, AuditFinding, audit
+from policykg.loaders import load_many
 
 AS_DOCX = {"bounds.count-target"}  # rules read from the records where a file has no lines to compare
 

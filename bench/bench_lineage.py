@@ -1,4 +1,4 @@
-"""Time graph.lineage.compute_lineage on the seeds replicated N times (python bench/bench_lineage.py [N...]).
+"""Time graph.linking.lineage.compute_lineage on the seeds replicated N times (python bench/bench_lineage.py [N...]).
 
 Each copy gets its own sha256 and project names suffixed with the copy number, so the
 corpus grows like a real one with N times as many departments. Prints projects,
@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from graph.lineage import compute_lineage
-from loaders import load_many
+from policykg.graph.linking.lineage import compute_lineage
+from policykg.loaders import load_many
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import queries
-from graph.store import MemoryStore, OxigraphStore, Store, cell_text, describe, load_oxigraph
+from policykg.graph.sparql import queries
+from policykg.graph.sparql.store import MemoryStore, OxigraphStore, Store, cell_text, describe, load_oxigraph
 
 EXAMPLES = {"policy": "建设方案", "programme": "G60科创走廊建设", "project": "G60科创走廊建设"}
 

@@ -11,7 +11,7 @@ and this script with a large one::
 
 It prints, and with ``--results`` appends to a Markdown file, the figures:
 inputs tried, tracebacks (an exception that is not a PolicyKGError), hangs
-(a reading over the per-file limit of ``graph.limits``) and projects lost
+(a reading over the per-file limit of ``graph.run.limits``) and projects lost
 without a finding: a project of the source that the mutated text still names
 (quoted, as a cell, after 项目名称 or as a heading), missing from the mutated
 document, which has no more problems (``missing`` / ``inconsistent``
@@ -33,11 +33,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.limits import FileTimeout, time_limit
-from loaders import Document, load
-from loaders.errors import PolicyKGError
-from loaders.labels import key
-from loaders.readers import read_grid
+from policykg.graph.run.limits import FileTimeout, time_limit
+from policykg.loaders import Document, load
+from policykg.loaders.errors import PolicyKGError
+from policykg.loaders.labels import key
+from policykg.loaders.readers import read_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT.parent / "shared" / "forms" / "docs").glob("*.txt"))

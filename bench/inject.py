@@ -2,7 +2,7 @@
 
 ``inject(text, expected, layout, context)`` changes the text of one generated
 document so that it contradicts itself in the way of one audit rule
-(``graph.audit.RULES``) and returns the new text with a record of what was
+(``graph.audit.engine.RULES``) and returns the new text with a record of what was
 changed, or ``None`` when the document offers no place for that rule (a
 self-evaluation has no 实施周期, a single project no second project to copy
 from). ``bench.generate`` calls it for a known fraction of the documents

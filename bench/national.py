@@ -4,8 +4,8 @@
     python -m bench.national /tmp/corpus/documents --sample 400 --sizes 1000,2000,4000
 
 Per document, in this one process (no pool, so the numbers are one core's): reading and parsing
-(``loaders.load``), the size of the record a worker sends back (``graph.cache.document_entry``,
-pickled), and encoding its named graph (``graph.ntriples.document_ntriples``, after linking the
+(``loaders.load``), the size of the record a worker sends back (``graph.run.cache.document_entry``,
+pickled), and encoding its named graph (``graph.rdf.ntriples.document_ntriples``, after linking the
 sample): CPU and wall seconds, triples, N-Triples bytes. Then, for the first ``--sizes`` documents of
 the corpus, the stages that need every record at once and run in the building process whatever the
 scheduler: policy linking, the organization index, and the lineage across years, on one core.
@@ -23,12 +23,12 @@ import statistics
 import time
 from pathlib import Path
 
-from graph.cache import document_entry
-from graph.lineage import compute_lineage
-from graph.link import link_policies
-from graph.ntriples import count_lines, document_ntriples
-from graph.orgs import index_organizations
-from loaders import Document, load, source_files
+from policykg.graph.linking.lineage import compute_lineage
+from policykg.graph.linking.link import link_policies
+from policykg.graph.linking.orgs import index_organizations
+from policykg.graph.rdf.ntriples import count_lines, document_ntriples
+from policykg.graph.run.cache import document_entry
+from policykg.loaders import Document, load, source_files
 
 
 def _timed(fn, *args):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """Forms written the way offices publish them: DOCX, XLSX, XLS, HTML, ruled PDF, scans — and as tab-separated text.
 
-Used by ``tests/loaders/test_readers.py`` (fixtures in ``tmp_path``) and by
+Used by ``tests/loaders/readers/test_readers.py`` (fixtures in ``tmp_path``) and by
 ``bench/readers.py``. A form is a list of blocks: a ``str`` is a paragraph
 outside tables, a ``Table`` a grid of cells in which ``LEFT`` marks a position
 covered by the merged cell to its left and ``UP`` one covered by the cell

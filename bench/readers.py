@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench import office_files as of
-from loaders.readers import grid_from_bytes
+from policykg.loaders.readers import grid_from_bytes
 
 TARGET_PDF_30_PAGES_S = 2.0
 

@@ -7,8 +7,8 @@ For each size N (default 5 = the seeds, 500 and 4,000 generated documents, see
   documents per second, peak memory of the process tree), cold (no cache),
   warm (nothing changed) and incremental (one document changed);
 - the triples written;
-- the median latency of every named query (``graph/queries/*.rq``) over
-  ``--repeats`` runs, on rdflib in memory (``graph.store.open_graph`` of
+- the median latency of every named query (``graph/sparql/queries/*.rq``) over
+  ``--repeats`` runs, on rdflib in memory (``graph.sparql.store.open_graph`` of
   ``graph.ttl``) and on an in-memory pyoxigraph ``Store`` whose default graph
   is loaded with ``graph.nt`` (the union of the named graphs: pyoxigraph 0.5's
   ``use_default_graph_as_union`` repeats a triple once per named graph holding
@@ -226,14 +226,14 @@ def touch_one(corpus: Path) -> tuple[Path, bytes]:
 
 _QUERY_SCRIPT = r"""
 import json, signal, statistics, sys, time
-from graph import queries
-from graph.bindings import with_values
+from policykg.graph.sparql import queries
+from policykg.graph.sparql.bindings import with_values
 engine, path, repeats, limit_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 catalog = queries.catalog()
 out = {"medians_ms": {}, "rows": {}, "asked_ms": {}, "asked_rows": {}, "asked": {}, "over_limit": []}
 start = time.perf_counter()
 if engine == "rdflib":
-    from graph.store import open_graph, select
+    from policykg.graph.sparql.store import open_graph, select
     graph = open_graph(path)
     answer = lambda text: select(graph, text).rows
 else:
@@ -455,7 +455,7 @@ def markdown(info: dict[str, str], results: list[SizeResult]) -> str:
                          f"{b.peak_rss_mb:,.0f} | {b.max_process_rss_mb:,.0f} | {b.parsed} | {b.cached} | "
                          f"{b.graphs_rebuilt} | {b.triples:,} | {stages} |")
     lines += ["", "## Named queries: median latency (ms)", "",
-              "rdflib: `graph.store.open_graph(graph.ttl)` in memory. Oxigraph: in-memory `pyoxigraph.Store`, "
+              "rdflib: `graph.sparql.store.open_graph(graph.ttl)` in memory. Oxigraph: in-memory `pyoxigraph.Store`, "
               "default graph loaded with graph.nt (the union of the named graphs). Each engine process is "
               f"capped at {MEMORY_LIMIT_GB:.0f} GB, each run of a query at {QUERY_LIMIT_S} s.", "",
               "**As asked**: with every parameter a query declares, set to one programme, policy (文号), "

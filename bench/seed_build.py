@@ -5,7 +5,7 @@
 - **cold**: a fresh ``--out`` folder (no cache);
 - **unchanged**: the same ``--out`` again (every cache entry there).
 
-Each run is a new process (``python -c "from graph.cli import main; main()" build DOCS --out OUT``)
+Each run is a new process (``python -c "from policykg.graph.cli import main; main()" build DOCS --out OUT``)
 timed from start to exit, with the 1-minute load average read from ``/proc/loadavg`` before it and the
 build's own stage times (its ``seconds:`` line). ``--code``: a folder holding the ``graph``, ``loaders``
 and ``ontology`` packages to time instead of the installed ones (put first on ``PYTHONPATH``; e.g. a
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-_MAIN = 'import sys; sys.argv[0] = "policykg"; from graph.cli import main; main()'
+_MAIN = 'import sys; sys.argv[0] = "policykg"; from policykg.graph.cli import main; main()'
 
 
 def load_average() -> float:

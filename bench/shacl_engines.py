@@ -1,7 +1,7 @@
 """pySHACL and pyrudof (Rust SHACL) on the same data graph and the same shapes (issue 15, target 1).
 
 ``python -m bench.shacl_engines [--runs 3] [--copies 4]`` builds the seeds' graph in memory
-(``graph.pipeline.build(["seeds"], None, validate_graph=False)``: no files written) and validates, ``--runs``
+(``graph.run.pipeline.build(["seeds"], None, validate_graph=False)``: no files written) and validates, ``--runs``
 times each, these data graphs against ``ontology/shapes.ttl``:
 
 - **seeds**: the seeds' graph as built (it conforms: both engines should report nothing);
@@ -18,10 +18,10 @@ times each, these data graphs against ``ontology/shapes.ttl``:
 
 Engines, each from a fresh start per run:
 
-- **pySHACL** as ``graph.validate.check`` runs it: the data copied into its ``_Checked`` graph (SPARQL texts
+- **pySHACL** as ``graph.validation.check`` runs it: the data copied into its ``_Checked`` graph (SPARQL texts
   prepared once), the SKOS framework added, the ontology mixed in by pySHACL's ``inoculate``,
   ``inference="none"``, ``allow_warnings``, ``inplace``; timed up to the results graph (the English and
-  Chinese records built from it are not timed; ``graph.validate.validate`` is timed once on the seeds
+  Chinese records built from it are not timed; ``graph.validation.validate`` is timed once on the seeds
   beside it);
 - **pyrudof** (``Rudof.read_data`` / ``read_shacl`` / ``validate_shacl``, native mode): the data graph as
   N-Triples text (what a build holds), the SKOS framework and the whole ontology (``policykg.ttl``, not
@@ -52,8 +52,8 @@ from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph import validate as validation
-from ontology import ID, PKG, ontology_path
+from policykg.graph import validation
+from policykg.ontology import ID, PKG, ontology_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHP = "https://w3id.org/policykg/shapes#"
@@ -67,7 +67,7 @@ def load_average() -> float:
 
 def seeds_graph() -> Graph:
     """The union of the seeds' named graphs, built in memory as ``policykg build seeds`` builds it."""
-    from graph.pipeline import build
+    from policykg.graph.run.pipeline import build
 
     dataset, _report = build([SEEDS], None, validate_graph=False, cache=False)
     return validation._union(dataset)
@@ -324,7 +324,7 @@ def _shape_name(shapes: Graph, shape: Node, names: Any) -> str:
 
 
 def run_pyshacl(data: Graph) -> tuple[float, float, bool, list[Key]]:
-    """(wall seconds, CPU seconds, conforms, results) of pySHACL run as ``graph.validate.check`` runs it."""
+    """(wall seconds, CPU seconds, conforms, results) of pySHACL run as ``graph.validation.check`` runs it."""
     start, cpu = time.perf_counter(), time.process_time()
     pyshacl = validation._pyshacl()
     from pyshacl.rdfutil.inoculate import inoculate
@@ -397,7 +397,7 @@ def _rudof_key(entry: Any) -> Key:
 
 
 def _path_text(text: str, names: Any) -> str:
-    """rudof's path (``<p>``, ``^<p>``, ``(<p> / <q>)``) written as ``graph.validate`` writes paths."""
+    """rudof's path (``<p>``, ``^<p>``, ``(<p> / <q>)``) written as ``graph.validation`` writes paths."""
     text = text.strip()
     if text.startswith("(") and text.endswith(")") and " / " in text:
         return "/".join(_path_text(step, names) for step in text[1:-1].split(" / "))
@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> None:
     load = load_average()
     start = time.perf_counter()
     product = validation.validate(seeds)
-    print(f"graph.validate.validate(seeds): {time.perf_counter() - start:.2f} s, conforms {product.conforms}, "
+    print(f"policykg.graph.validation.validate(seeds): {time.perf_counter() - start:.2f} s, conforms {product.conforms}, "
           f"{len(product.violations)} results (load {load:.2f})")
     for name, data in graphs.items():
         clock = time.perf_counter()

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from graph import analysis, views
-from graph.build import build_dataset, union_graph
-from loaders import load
+from policykg.graph.answers import analysis
+from policykg.graph.rdf.build import union_graph
+from policykg.graph.run.pipeline import build_dataset
+from policykg.graph.views import html as views
+from policykg.loaders import load
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "https://w3id.org/policykg/id/project/"

@@ -24,23 +24,28 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph import audit as audit_module
-from graph import pipeline
-from graph import validate as shacl
-from graph.lazy import lazy
-from graph.limits import FileLimits
-from graph.printable import printable
-from loaders import Document, coverage, load_many
-from loaders.errors import PolicyKGError
+from policykg.graph import validation as shacl
+from policykg.graph.audit import engine as audit_module
+from policykg.graph.lazy import lazy
+from policykg.graph.printable import printable
+from policykg.graph.rdf.findings import findings_from_graph
+from policykg.graph.run import pipeline
+from policykg.graph.run.limits import FileLimits
+from policykg.loaders import Document, coverage, load_many
+from policykg.loaders.errors import PolicyKGError
 
 if TYPE_CHECKING:  # loaded on first use: only some commands need networkx, the SPARQL store or the server
-    from graph import analysis, queries, store
-    from graph import evolution as lineage_view
-    from graph import push as push_module
-    from graph import server as server_module
+    from policykg.graph import tables as tables_module
+    from policykg.graph.answers import analysis
+    from policykg.graph.answers import evolution as lineage_view
+    from policykg.graph.answers import trace as trace_module
+    from policykg.graph.sparql import push as push_module
+    from policykg.graph.sparql import queries, store
+    from policykg.graph.sparql import server as server_module
 else:
-    analysis, queries, store = lazy("graph.analysis"), lazy("graph.queries"), lazy("graph.store")
-    lineage_view, push_module, server_module = lazy("graph.evolution"), lazy("graph.push"), lazy("graph.server")
+    analysis, queries, store = lazy("policykg.graph.answers.analysis"), lazy("policykg.graph.sparql.queries"), lazy("policykg.graph.sparql.store")
+    lineage_view, push_module, server_module = lazy("policykg.graph.answers.evolution"), lazy("policykg.graph.sparql.push"), lazy("policykg.graph.sparql.server")
+    trace_module, tables_module = lazy("policykg.graph.answers.trace"), lazy("policykg.graph.tables")
 
 app = typer.Typer(help="Chinese budget performance documents -> an RDF knowledge graph of projects, "
                        "policies, money, organizations and indicators.", no_args_is_help=True,
@@ -177,7 +182,7 @@ def _build_with_progress(paths: list[Path], out_dir: Path, workers: int | None, 
                          check: bool | None = None, *, wait: bool = True,
                          limits: FileLimits | None = None, scheduler: str | None = None) -> pipeline.BuildReport:
     """Run the build with a progress bar on stderr (files read of total, then the writing stage)."""
-    from loaders import source_files
+    from policykg.loaders import source_files
 
     total = len(source_files(list(paths)))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -230,19 +235,9 @@ def _cell(value: object, *, pretty: bool = False) -> str:
 
 
 def _open_store(graph: Path, store_dir: Path | None, endpoint: str | None) -> store.Store:
-    """The store a command asked for: --endpoint URL, --store DIR (Oxigraph, loaded when needed), or --graph."""
-    if endpoint and store_dir:
-        raise PolicyKGError("give --store DIR or --endpoint URL, not both")
-    if endpoint:
-        return store.EndpointStore(endpoint)
-    if store_dir is None:
-        return store.MemoryStore.open(graph)
-    source = graph.with_suffix(".trig") if graph.suffix == ".ttl" and graph.with_suffix(".trig").exists() else graph
-    with err.status(f"loading {source} into {store_dir}"):
-        opened, loaded = store.open_oxigraph(store_dir, source if source.exists() else None)
-    if loaded:
-        err.print(f"loaded {source} into {store_dir}: {store.describe(store_dir)}", highlight=False)
-    return opened
+    """The store a command asked for (``graph.sparql.store.open_store``), loading with a spinner on stderr."""
+    return store.open_store(graph, store_dir, endpoint, loading=err.status,
+                            loaded=lambda message: err.print(message, highlight=False))
 
 
 def _print_table(result: store.Table, fmt: str, title: str) -> None:
@@ -310,6 +305,37 @@ def list_queries() -> None:
         typer.echo(f"{q.name}\t{q.title}")  # tab-separated as written (rich would expand the tab)
 
 
+export_app = typer.Typer(help="Write the graph as files for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("tables")
+def export_tables_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the tables into")],
+    graph: Annotated[Path, typer.Option("--graph", help="The built graph to export")] = DEFAULT_GRAPH,
+    store_dir: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet (one file per table) or xlsx "
+                                                      "(tables.xlsx, one sheet per table)")] = "csv",
+    table: Annotated[list[str] | None, typer.Option("--table", help="Only this table; repeat for several: "
+                                                    "projects, indicators, citations, policies, lineage, "
+                                                    "findings")] = None,
+) -> None:
+    """Write tidy tables for pandas, R, Stata and Excel: one row per project, indicator, citation, policy,
+    lineage link and audit finding, money in yuan. Each table is the answer of the named query table-NAME."""
+    try:
+        names = tables_module.chosen_tables(fmt, table or None)  # a wrong --format or --table before any loading
+        opened = _open_store(graph, store_dir, endpoint)
+        try:
+            written = tables_module.export_tables(opened, out_dir, fmt, names)
+        finally:
+            opened.close()
+    except PolicyKGError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        out.print(safe(f"wrote {path}"))
+
+
 @app.command()
 def view(
     graph: Annotated[Path, typer.Option("--graph", help="The built graph to draw")] = DEFAULT_GRAPH,
@@ -322,7 +348,7 @@ def view(
     endpoint: EndpointOption = None,
 ) -> None:
     """Write a pyvis HTML view that opens without a network: the overview, a --focus, or a --lineage."""
-    from graph import views  # pyvis and jinja2 are imported only for this command
+    from policykg.graph.views import html as views  # pyvis and jinja2 are imported only for this command
 
     try:
         opened = _open_store(graph, store_dir, endpoint)
@@ -444,7 +470,7 @@ def trace(
     try:
         opened = _open_store(graph, store_dir, endpoint)
         try:
-            found = queries.trace(opened, policy)
+            found = trace_module.trace(opened, policy)
         finally:
             opened.close()
     except PolicyKGError as exc:
@@ -481,15 +507,9 @@ def serve(
     otherwise is stopped by restarting the server on the same port.
     """
     try:
-        with err.status(f"loading {graph} into {store_dir}"):
-            opened, loaded = store.open_oxigraph(store_dir, graph if graph.exists() else None)
-            opened.close()
-            if writable:
-                store.unmerge(store_dir)  # writes go to named graphs: queries must see their union
-        if loaded:
-            err.print(f"loaded {graph} into {store_dir}: {store.describe(store_dir)}", highlight=False)
-        server = server_module.Server(store_dir, port=port, writable=writable, timeout_s=timeout or None,
-                                      on_restart=lambda message: err.print(Text(message, style="yellow"))).start()
+        server = server_module.serve(store_dir, graph, port=port, writable=writable, timeout_s=timeout or None,
+                                     loading=err.status, loaded=lambda message: err.print(message, highlight=False),
+                                     on_restart=lambda message: err.print(Text(message, style="yellow")))
     except PolicyKGError as exc:
         raise _fail(exc) from None
     out.print(f"SPARQL endpoint: {server.query_url}", highlight=False)
@@ -571,7 +591,7 @@ def audit(
             unknown = sorted(set(rule or ()) - set(audit_module.RULES))
             if unknown:
                 raise KeyError(f"unknown audit rule(s) {', '.join(unknown)}")
-            found = audit_module.findings_from_graph(store.open_graph(graph), rule)
+            found = findings_from_graph(store.open_graph(graph), rule)
     except (PolicyKGError, KeyError) as exc:
         raise _fail(PolicyKGError(str(exc).strip("'\""))) from None
     rows = audit_module.flat_rows(found, lang)

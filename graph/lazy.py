@@ -1,6 +1,6 @@
 """Modules imported on first use, so that a command pays only for what it runs.
 
-``lazy("graph.analysis")`` returns the module object at once (and puts it in
+``lazy("policykg.graph.answers.analysis")`` returns the module object at once (and puts it in
 ``sys.modules``); its code runs when one of its attributes is first read
 (``importlib.util.LazyLoader``, the standard library's recipe). The command
 line uses it for modules that only some commands need (networkx behind

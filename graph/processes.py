@@ -10,6 +10,11 @@ On other systems children stop when their pool is shut down, as before.
 workers die with the parent, and which, when the ``with`` block ends with an
 exception (``KeyboardInterrupt`` from Ctrl-C or SIGTERM), ends its workers at
 once instead of waiting for their tasks.
+
+``SHARED`` is the one place for what forked workers read without pickling (the
+build's records and indexes, lineage profiles, graphs being written): a stage
+puts its values in with ``sharing(...)`` just before its pool forks, under keys
+named ``stage.value``, and they are taken out when the block ends.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
+SHARED: dict[str, Any] = {}  # what forked workers inherit: see ``sharing``
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # Loaded in the parent, so that a child between fork and exec only calls into it (no dynamic loading there).
 LINUX = sys.platform.startswith("linux")
@@ -77,3 +84,19 @@ def preexec_die_with_parent() -> None:
     """
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def sharing(**values: Any) -> Iterator[None]:
+    """Put ``values`` into ``SHARED`` for the workers forked inside the ``with`` block (they inherit them);
+    remove them, and only them, when it ends. Raises ``RuntimeError`` when a key is already shared (two
+    stages must not share under one name)."""
+    taken = sorted(set(values) & set(SHARED))
+    if taken:
+        raise RuntimeError(f"already shared with workers: {', '.join(taken)}")
+    SHARED.update(values)
+    try:
+        yield
+    finally:
+        for key in values:
+            SHARED.pop(key, None)

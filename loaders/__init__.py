@@ -1,6 +1,6 @@
 """Source documents -> typed records (no RDF here).
 
-    >>> from loaders import load
+    >>> from policykg.loaders import load
     >>> doc = load("seeds/004_b5c1e20c1c71ec69.txt")
     >>> doc.projects[0].name, doc.projects[0].funds.annual.yuan
     ('城市数字化', Decimal('779000'))
@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from loaders.coverage import honest as honest_coverage
-from loaders.errors import LayoutError, PolicyKGError, SourceError
-from loaders.grid import Grid, from_source
-from loaders.readers import SUFFIXES as READER_SUFFIXES
-from loaders.readers import read_grid
-from loaders.records import Document, Finding
-from loaders.registry import LAYOUTS, loader
-from loaders.registry import detect_grid as _detect
-from loaders.text import Source
+from policykg.loaders.coverage import honest as honest_coverage
+from policykg.loaders.errors import LayoutError, PolicyKGError, SourceError
+from policykg.loaders.grid import Grid, from_source
+from policykg.loaders.readers import SUFFIXES as READER_SUFFIXES
+from policykg.loaders.readers import read_grid
+from policykg.loaders.records import Document, Finding
+from policykg.loaders.registry import LAYOUTS, loader
+from policykg.loaders.registry import detect_grid as _detect
+from policykg.loaders.text import Source
 
 __all__ = ["LAYOUTS", "Coverage", "Document", "LoadError", "coverage", "detect", "load", "load_grid", "load_many",
            "load_source", "source_files"]

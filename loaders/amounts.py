@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from loaders.errors import AmountError
-from loaders.records import Amount
-from loaders.text import clean
+from policykg.loaders.errors import AmountError
+from policykg.loaders.records import Amount
+from policykg.loaders.text import clean
 
 _WAN = Decimal(10000)
 # A number as forms write it: "5300000", "7,862,478.04", OCR "2, 000, 000. 00", "779000.0\n0" joined.

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from loaders.amounts import amounts_in_text, to_yuan
-from loaders.citations import TextSpan
-from loaders.records import Amount, BudgetLine
+from policykg.loaders.amounts import amounts_in_text, to_yuan
+from policykg.loaders.citations import TextSpan
+from policykg.loaders.records import Amount, BudgetLine
 
 _STOP = re.compile(r"(?:\d\s*[.、．]\s*)?(?:资金类型|资助类型|资金性质|执行计划|测算方式)")
 _ENUMERATOR = re.compile(r"(?:[(（]\d{1,2}[)）]|(?<![\d.])\d{1,2}\s*[.、．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")

@@ -14,8 +14,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.records import Citation
-from loaders.text import data_table, normalize_brackets
+from policykg.loaders.records import Citation
+from policykg.loaders.text import data_table, normalize_brackets
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 _DOCNUMBER = re.compile(
@@ -39,7 +39,7 @@ class Issuer:
 def docnumber_prefixes() -> dict[str, Issuer]:
     """The 文号 prefix table (prefix -> Issuer), read from ``loaders/data``."""
     return {r["prefix"]: Issuer(r["prefix"], r["issuer"], r["issuer_en"])
-            for r in data_table("loaders", "docnumber_prefixes.tsv")}
+            for r in data_table("policykg.loaders", "docnumber_prefixes.tsv")}
 
 
 def issuer_of(doc_number: str) -> Issuer | None:

@@ -33,7 +33,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from loaders.labels import (
+from policykg.loaders.labels import (
     field_labels,
     head_of,
     indicator_heads,
@@ -44,10 +44,10 @@ from loaders.labels import (
     title_kind,
     whole_label,
 )
-from loaders.labels import titles as form_titles
-from loaders.narrative import SECTION_NAMES
-from loaders.records import Amount, Document, Finding, Mention
-from loaders.text import clean, is_page_number
+from policykg.loaders.labels import titles as form_titles
+from policykg.loaders.narrative import SECTION_NAMES
+from policykg.loaders.records import Amount, Document, Finding, Mention
+from policykg.loaders.text import clean, is_page_number
 
 # Label fields whose row states a project's headline money (项目资金总额, 年度资金总额, 年度资金申请总额).
 _HEADLINE = ("total", "annual")

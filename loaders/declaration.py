@@ -17,19 +17,19 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from loaders.amounts import amounts_in_text
-from loaders.budget import budget_lines as budget_lines_of
-from loaders.budget import year_plan
-from loaders.citations import TextSpan, find_citations, join_lines
-from loaders.form_fields import FieldValue, parse_date
-from loaders.grid import Grid
-from loaders.indicator_text import is_fragment
-from loaders.labels import simplified, title_kind
-from loaders.mentions import find_mentions
-from loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
-from loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
-from loaders.targets import is_target
-from loaders.text import Source, clean, is_page_number, page_furniture
+from policykg.loaders.amounts import amounts_in_text
+from policykg.loaders.budget import budget_lines as budget_lines_of
+from policykg.loaders.budget import year_plan
+from policykg.loaders.citations import TextSpan, find_citations, join_lines
+from policykg.loaders.form_fields import FieldValue, parse_date
+from policykg.loaders.grid import Grid
+from policykg.loaders.indicator_text import is_fragment
+from policykg.loaders.labels import simplified, title_kind
+from policykg.loaders.mentions import find_mentions
+from policykg.loaders.narrative import Narrative, cn_number, is_explanation, parse_narrative, starts_narrative
+from policykg.loaders.records import Amount, BudgetLine, Citation, Document, Finding, Funds, Indicator, Project
+from policykg.loaders.targets import is_target
+from policykg.loaders.text import Source, clean, is_page_number, page_furniture
 
 _TITLE_END = "绩效目标设置情况"
 _DEPARTMENT_YEAR = re.compile(r"^(?P<department>.+?)\s*(?P<year>\d{4})\s*年度?(?P<rest>.*)$")
@@ -516,7 +516,7 @@ def read(grid: Grid, layout: str) -> Document:
     Returns: the document with its projects and sub-projects (money in yuan), the summary's totals checked.
     Raises: nothing for odd content (it becomes findings).
     """
-    from loaders import form as form_reader
+    from policykg.loaders import form as form_reader
 
     source = grid.source()
     written = [(i, clean(raw)) for i, raw in enumerate(source.lines, start=1) if raw.strip() and not is_page_number(raw)]

@@ -1,7 +1,10 @@
-"""One error hierarchy for the whole of policykg.
+"""The base of every policykg error, and the errors of the loaders.
 
-The library raises these (or returns findings); only the command line prints
-them and chooses exit codes. Every message says what was wrong, where (file,
+``PolicyKGError`` is the one base class; the errors of reading documents
+(``SourceError``, ``ParseError`` and its kinds) are defined here, those of the
+graph (queries, validation, output folder, server) in ``policykg.graph.errors``
+and the graph's modules. The library raises these (or returns findings); only
+the command line prints them and chooses exit codes. Every message says what was wrong, where (file,
 1-based line) and, where there is one, what to do about it.
 """
 
@@ -44,11 +47,3 @@ class AmountError(ParseError):
 
 class LayoutError(ParseError):
     """No known document layout matches the file (see ``loaders.detect``)."""
-
-
-class ValidationError(PolicyKGError):
-    """The built graph violates the SHACL shapes of the ontology."""
-
-
-class QueryError(PolicyKGError):
-    """A SPARQL query is missing, malformed or was given bad parameters."""

@@ -25,14 +25,14 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from loaders import glued
-from loaders.amounts import to_yuan
-from loaders.citations import find_citations, join_lines
-from loaders.form_fields import parse_date
-from loaders.goals import split_goals
-from loaders.grid import Grid
-from loaders.indicator_text import parse_indicator_rows, parse_stream
-from loaders.labels import (
+from policykg.loaders import glued
+from policykg.loaders.amounts import to_yuan
+from policykg.loaders.citations import find_citations, join_lines
+from policykg.loaders.form_fields import parse_date
+from policykg.loaders.goals import split_goals
+from policykg.loaders.grid import Grid
+from policykg.loaders.indicator_text import parse_indicator_rows, parse_stream
+from policykg.loaders.labels import (
     Label,
     Level,
     find_labels,
@@ -49,11 +49,11 @@ from loaders.labels import (
     title_kind,
     whole_label,
 )
-from loaders.mentions import find_mentions
-from loaders.narrative import is_top_heading, starts_narrative
-from loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
-from loaders.targets import is_target, parse_target
-from loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number, page_furniture
+from policykg.loaders.mentions import find_mentions
+from policykg.loaders.narrative import is_top_heading, starts_narrative
+from policykg.loaders.records import Amount, Citation, Document, Finding, Funds, Indicator, Project
+from policykg.loaders.targets import is_target, parse_target
+from policykg.loaders.text import clean, data_words, drop_qualifier, drop_spaces_by_cjk, is_page_number, page_furniture
 
 LAYOUT = "form"
 
@@ -338,7 +338,7 @@ def _money_heads(piece: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _money_head_pattern() -> re.Pattern[str]:
-    from loaders.labels import field_labels
+    from policykg.loaders.labels import field_labels
 
     blocks = sorted({lb.text for lb in field_labels() if lb.field == "money_block"}, key=len, reverse=True)
     return re.compile(f"(?:{'|'.join(re.escape(b) for b in blocks)})\\((?:元|万元)\\)")
@@ -381,7 +381,7 @@ def _label_run(piece: str) -> list[str] | None:
 @lru_cache(maxsize=1)
 def _run_words() -> tuple[frozenset[str], tuple[int, ...]]:
     """The labels and heads a label run is made of, and their lengths (longest first)."""
-    from loaders.labels import field_labels, indicator_heads
+    from policykg.loaders.labels import field_labels, indicator_heads
 
     words = frozenset(w for w in {lb.text for lb in field_labels()} | set(indicator_heads()) if len(w) >= 2)
     return words, tuple(sorted({len(w) for w in words}, reverse=True))
@@ -391,7 +391,7 @@ def _title_runs(piece: str) -> list[tuple[int, int]]:
     """A form title glued inside a long run of text (a whole table flattened onto one line)."""
     if len(piece) < 40:
         return []
-    from loaders.labels import titles
+    from policykg.loaders.labels import titles
 
     k = simplified(piece)
     if len(k) != len(piece):
@@ -423,7 +423,7 @@ def _title_start(text: str, start: int) -> int:
 
 @lru_cache(maxsize=1)
 def _title_prefixes() -> tuple[str, ...]:
-    return tuple(sorted(data_words("loaders", "title_prefixes.txt"), key=len, reverse=True))
+    return tuple(sorted(data_words("policykg.loaders", "title_prefixes.txt"), key=len, reverse=True))
 
 
 def _head_runs(piece: str) -> list[tuple[int, int]]:
@@ -501,7 +501,7 @@ class _State:
 
 @lru_cache(maxsize=1)
 def _name_labels() -> re.Pattern[str]:
-    from loaders.labels import field_labels
+    from policykg.loaders.labels import field_labels
 
     return re.compile("|".join(re.escape(lb.text) for lb in field_labels() if lb.field == "name"))
 
@@ -1000,7 +1000,7 @@ def _whole_org(vals: list[Tok]) -> bool:
 
 @lru_cache(maxsize=1)
 def _org_suffixes() -> tuple[str, ...]:
-    return data_words("loaders", "org_suffixes.txt")
+    return data_words("policykg.loaders", "org_suffixes.txt")
 
 
 def _overall_half(state: _State, i: int, taken: list[Tok]) -> int:
@@ -1421,7 +1421,7 @@ def _merge_wrapped(toks: list[Tok]) -> list[Tok]:
 
 def _cut_level(text: str) -> str | None:
     """The level label ``text`` is the start of (two characters or more, one framework category only), or ``None``."""
-    from loaders.labels import levels
+    from policykg.loaders.labels import levels
 
     k = key(text)
     if not 2 <= len(k) <= 5 or level_of(text) or _value_like(text):
@@ -1476,7 +1476,7 @@ def _explode(body: list[Tok]) -> list[Tok]:
 
 @lru_cache(maxsize=1)
 def _level_regex() -> re.Pattern[str]:
-    from loaders.labels import levels
+    from policykg.loaders.labels import levels
 
     names = sorted((k for k in levels() if len(k) >= 4), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))
@@ -1664,7 +1664,7 @@ def _sequence_values(cells: list[Tok], k: int, value_cols: list[str], values: di
 
 def _parent_of(first: Tok, second: Tok) -> bool:
     """True when ``first`` can be the 一级 label of the 二级 label ``second`` (by the framework's categories)."""
-    from loaders.levels import LEVEL2_PARENT
+    from policykg.loaders.levels import LEVEL2_PARENT
 
     ones = {lv.category for lv in first.levels if lv.level == 1}
     if not ones:
@@ -1721,7 +1721,7 @@ def _peel_levels(cells: list[Tok], l1: str | None, l2: str | None) -> tuple[list
 
 def _parent_category(level2: str | None) -> str | None:
     """The framework 一级 category of a printed 二级 label (数量指标 -> 产出指标); ``None`` when it has no fixed one."""
-    from loaders.levels import LEVEL2_PARENT
+    from policykg.loaders.levels import LEVEL2_PARENT
 
     category = framework_category(level2, 2) if level2 else None
     return LEVEL2_PARENT.get(category or "")

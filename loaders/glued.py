@@ -16,7 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from loaders.targets import qualitative_targets
+from policykg.loaders.targets import qualitative_targets
 
 # 二 before a number is how OCR reads = (kept as written; only the split needs to know it)
 _CMP = r"(?:>=|<=|≥|≤|≧|≦|=|>|<|±|≈|二(?=\d))"
@@ -108,7 +108,7 @@ def split_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple
 def _best_row(text: str, columns: list[str], *, with_name: bool = True) -> tuple[float, str, dict[str, str]] | None:
     if len(text) > MAX_LENGTH:
         return None
-    from loaders.labels import simplified
+    from policykg.loaders.labels import simplified
 
     plain = simplified(text)
     if plain != text and len(plain) == len(text):  # traditional characters: match the simplified, keep the written

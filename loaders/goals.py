@@ -22,7 +22,7 @@ import re
 from difflib import SequenceMatcher
 from itertools import product
 
-from loaders.text import clean
+from policykg.loaders.text import clean
 
 _MIN_SIMILARITY = 0.85
 _REPEAT_PROBE = 24  # characters: a goal text this long seen twice means two cells

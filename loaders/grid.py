@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from loaders.text import Source
+from policykg.loaders.text import Source
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from loaders.labels import simplified
-from loaders.levels import (
+from policykg.loaders.labels import simplified
+from policykg.loaders.levels import (
     HEADER_WORDS,
     LABEL_AT_START,
     LEVEL1,
@@ -37,9 +37,9 @@ from loaders.levels import (
     level1_for,
     level_of,
 )
-from loaders.records import Finding, Indicator
-from loaders.targets import is_target, parse_target
-from loaders.text import clean, display_width
+from policykg.loaders.records import Finding, Indicator
+from policykg.loaders.targets import is_target, parse_target
+from policykg.loaders.text import clean, display_width
 
 _VERTICAL = set("绩效指标项目一二三级")
 _SHORT = 10  # display columns of the narrow target column (five CJK characters)
@@ -152,7 +152,7 @@ def _stacked_label(lines: list[tuple[int, str]], i: int) -> tuple[str, str, int]
 
 
 def _label_words() -> list[str]:
-    from loaders.levels import LEVEL1, LEVEL2
+    from policykg.loaders.levels import LEVEL1, LEVEL2
 
     return list(LEVEL1 + LEVEL2)
 

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.text import data_table
+from policykg.loaders.text import data_table
 
 _PINYIN = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹɑ]{1,8}\)")
 _SPACE = re.compile(r"\s+")
@@ -95,10 +95,10 @@ def field_labels() -> tuple[Label, ...]:
 
     A variant never displaces a label the table lists itself (``单位名称`` stays a budget unit's label).
     """
-    rows = data_table("loaders", "form_labels.tsv")
+    rows = data_table("policykg.loaders", "form_labels.tsv")
     labels = [Label(r["field"], key(r["label"]), r["strength"] == "strong") for r in rows]
     listed = {lb.text for lb in labels}
-    for rule in data_table("loaders", "form_label_variants.tsv"):
+    for rule in data_table("policykg.loaders", "form_label_variants.tsv"):
         fields = set(rule["fields"].split(","))
         for lb in [lb for lb in labels if lb.field in fields]:
             text = lb.text + key(rule["to"]) if rule["kind"] == "suffix" else lb.text.replace(rule["from"], rule["to"])
@@ -111,14 +111,14 @@ def field_labels() -> tuple[Label, ...]:
 @lru_cache(maxsize=1)
 def indicator_heads() -> dict[str, str]:
     """Column head key -> column kind (level1, level2, name, target, actual, weight, score, note, unit …)."""
-    return {key(r["head"]): r["column"] for r in data_table("loaders", "indicator_heads.tsv")}
+    return {key(r["head"]): r["column"] for r in data_table("policykg.loaders", "indicator_heads.tsv")}
 
 
 @lru_cache(maxsize=1)
 def levels() -> dict[str, tuple[Level, ...]]:
     """Level label key -> the levels it can be (成本指标 is both a 一级 and a 二级 label)."""
     out: dict[str, list[Level]] = {}
-    for r in data_table("loaders", "indicator_levels.tsv"):
+    for r in data_table("policykg.loaders", "indicator_levels.tsv"):
         k = key(r["label"])
         out.setdefault(k, []).append(Level(int(r["level"]), k, r["category"]))
     return {k: tuple(v) for k, v in out.items()}
@@ -127,7 +127,7 @@ def levels() -> dict[str, tuple[Level, ...]]:
 @lru_cache(maxsize=1)
 def titles() -> tuple[tuple[str, str], ...]:
     """(title key, kind) pairs, longest first."""
-    rows = [(key(r["title"]), r["kind"]) for r in data_table("loaders", "form_titles.tsv")]
+    rows = [(key(r["title"]), r["kind"]) for r in data_table("policykg.loaders", "form_titles.tsv")]
     return tuple(sorted(rows, key=lambda t: -len(t[0])))
 
 

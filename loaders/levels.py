@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from loaders.text import data_table
+from policykg.loaders.text import data_table
 
 # 一级指标 (level 1) and 二级指标 (level 2) labels of the Ministry of Finance framework
 # (财预〔2020〕10号, 项目支出绩效评价指标体系框架) as used in 绩效目标申报表 / 绩效自评表: the rows of
 # ``indicator_levels.tsv`` that print a category by its own name, in the table's order.
-_ROWS = data_table("loaders", "indicator_levels.tsv")
+_ROWS = data_table("policykg.loaders", "indicator_levels.tsv")
 LEVEL1 = tuple(r["category"] for r in _ROWS if r["level"] == "1" and r["label"] == r["category"])
 LEVEL2 = tuple(r["category"] for r in _ROWS if r["level"] == "2" and r["label"] == r["category"]
                and r["category"] not in LEVEL1)

@@ -20,8 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from loaders.citations import TextSpan, find_citations, join_lines
-from loaders.records import Mention
+from policykg.loaders.citations import TextSpan, find_citations, join_lines
+from policykg.loaders.records import Mention
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
@@ -29,7 +29,7 @@ _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 @lru_cache(maxsize=1)
 def patterns() -> list[dict[str, str]]:
     """The entity patterns of ``loaders/data/entity_patterns.jsonl`` (comment lines skipped)."""
-    text = resources.files("loaders").joinpath("data/entity_patterns.jsonl").read_text(encoding="utf-8")
+    text = resources.files("policykg.loaders").joinpath("data/entity_patterns.jsonl").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     return [r for r in rows if "pattern" in r]
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.amounts import amounts_in_text
-from loaders.citations import TextSpan, join_lines
-from loaders.records import Amount
+from policykg.loaders.amounts import amounts_in_text
+from policykg.loaders.citations import TextSpan, join_lines
+from policykg.loaders.records import Amount
 
 SECTION_NAMES = ("项目概述", "立项依据", "实施主体", "实施方案", "实施周期", "年度预算安排", "绩效目标")
 _ORDINAL = r"[一二三四五六七八九十]+、|\d{1,2}、|[(（][一二三四五六七八九十\d]+[)）]、?"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from loaders.grid import Origin
+from policykg.loaders.grid import Origin
 
 
 @dataclass(frozen=True, slots=True)

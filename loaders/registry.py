@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from types import ModuleType
 
-from loaders import declaration, form
-from loaders.grid import Grid
-from loaders.records import Document
+from policykg.loaders import declaration, form
+from policykg.loaders.grid import Grid
+from policykg.loaders.records import Document
 
 LAYOUTS: dict[str, ModuleType] = {
     form.LAYOUT: form,

@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from loaders.records import Target
-from loaders.text import clean, data_words
+from policykg.loaders.records import Target
+from policykg.loaders.text import clean, data_words
 
 _COMPARATORS = {
     ">=": "≥", "≥": "≥", "≧": "≥",
@@ -27,7 +27,7 @@ _NUMERIC = re.compile(
 @lru_cache(maxsize=1)
 def qualitative_targets() -> frozenset[str]:
     """The qualitative target words forms use (完成, 及时, 提升 …), from ``loaders/data``."""
-    return frozenset(data_words("loaders", "qualitative_targets.txt"))
+    return frozenset(data_words("policykg.loaders", "qualitative_targets.txt"))
 
 
 def parse_target(text: str) -> Target:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from loaders.errors import SourceError
+from policykg.loaders.errors import SourceError
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’《》〔〕【】（）、，。；：！？·—"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}])")
@@ -193,7 +193,7 @@ def data_words(package: str, name: str) -> tuple[str, ...]:
 def page_furniture() -> tuple[str, ...]:
     """The words of a government site's page furniture around a published document (breadcrumbs, publishing
     metadata, font and print controls: 首页, 发布时间, 字体 …), ``loaders/data/page_furniture.txt``."""
-    return data_words("loaders", "page_furniture.txt")
+    return data_words("policykg.loaders", "page_furniture.txt")
 
 
 _QUALIFIER_AT_END = re.compile(r"[(\uff08][^()\uff08\uff09]{1,8}[)\uff09]$")

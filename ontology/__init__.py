@@ -20,6 +20,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
+FW = Namespace("https://w3id.org/policykg/framework/")  # concepts of the SKOS indicator framework
+SHP = Namespace("https://w3id.org/policykg/shapes#")  # the SHACL shapes
 
 
 class PKG(DefinedNamespace):
@@ -131,7 +133,7 @@ class PKG(DefinedNamespace):
     evidenceOrder: URIRef  # Evidence -> its position among the finding's sides (1, 2 …)
     statedValue: URIRef  # Evidence -> what the document says there, as written
 
-    # linking across documents and years (graph.link, graph.orgs, graph.places, graph.lineage)
+    # linking across documents and years (graph.linking.link, graph.linking.orgs, graph.linking.places, graph.linking.lineage)
     LineageLink: URIRef  # one pkg:continues statement with its score and evidence (in the derived graph)
     successor: URIRef  # LineageLink -> the later Project
     predecessor: URIRef  # LineageLink -> the earlier Project it continues
@@ -167,9 +169,9 @@ INDICATOR_CONCEPTS: dict[str, str] = {
 def concept(label: str) -> URIRef | None:
     """The SKOS concept of an indicator level label, ``None`` for an unknown label."""
     slug = INDICATOR_CONCEPTS.get(label)
-    return URIRef(f"https://w3id.org/policykg/framework/{slug}") if slug else None
+    return FW[slug] if slug else None
 
 
 def ontology_path(name: str) -> Path:
     """Path of a Turtle file shipped in this package (``policykg.ttl``, ``shapes.ttl`` …)."""
-    return Path(str(resources.files("ontology").joinpath(name)))
+    return Path(str(resources.files("policykg.ontology").joinpath(name)))

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph.build import build_dataset, union_graph
-from loaders import Document, load
+from policykg.graph.rdf.build import union_graph
+from policykg.graph.run.pipeline import build_dataset
+from policykg.loaders import Document, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

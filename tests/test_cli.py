@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from graph.cli import app
+from policykg.graph.cli import app
 from tests.conftest import SEEDS
 
 runner = CliRunner()
@@ -109,8 +109,8 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
 def test_build_fails_on_a_violation_but_writes_the_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rdflib import Graph
 
-    import graph.validate as validation
-    from ontology import ontology_path
+    import policykg.graph.validation as validation
+    from policykg.ontology import ontology_path
 
     # a stricter rule than the shipped shapes: every project states its 项目资金总额. The sub-projects of
     # 004 give only their own amount in the heading, e.g. line 19: 1、手机信号检测（10 万）.

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from bench.fuzz import SOURCES, mutated
-from loaders import Document, load
-from loaders.errors import PolicyKGError
+from policykg.loaders import Document, load
+from policykg.loaders.errors import PolicyKGError
 from tests.conftest import SEEDS
 
 

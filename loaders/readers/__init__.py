@@ -22,10 +22,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from loaders.errors import SourceError
-from loaders.grid import Grid, from_source
-from loaders.readers._common import Limits
-from loaders.text import decode_source, read_bytes
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Grid, from_source
+from policykg.loaders.readers._common import Limits
+from policykg.loaders.text import decode_source, read_bytes
 
 __all__ = ["SUFFIXES", "Limits", "grid_from_bytes", "read_grid", "sniff"]
 
@@ -103,25 +103,25 @@ def grid_from_bytes(path: str, data: bytes, limits: Limits | None = None) -> Gri
     limits = limits or Limits.from_environment()
     sha256 = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
-        from loaders.readers import pdf
+        from policykg.loaders.readers import pdf
         return pdf.read(path, sha256, data, limits)
     if fmt == "docx":
-        from loaders.readers import docx
+        from policykg.loaders.readers import docx
         return docx.read(path, sha256, data)
     if fmt == "xlsx":
-        from loaders.readers import xlsx
+        from policykg.loaders.readers import xlsx
         return xlsx.read(path, sha256, data)
     if fmt == "xls":
-        from loaders.readers import xls
+        from policykg.loaders.readers import xls
         return xls.read(path, sha256, data)
     if fmt == "doc":
-        from loaders.readers import office
+        from policykg.loaders.readers import office
         return office.read(path, sha256, data, limits)
     if fmt == "html":
-        from loaders.readers import html
+        from policykg.loaders.readers import html
         return html.read(path, sha256, data)
     if fmt == "image":
-        from loaders.readers import ocr
+        from policykg.loaders.readers import ocr
         return ocr.read_image(path, sha256, data, limits)
     if fmt == "encrypted":
         raise SourceError(path, "password-protected (encrypted) Office file; save it without a password and read it again")

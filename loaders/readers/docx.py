@@ -21,9 +21,9 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import join_wrapped
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import join_wrapped
 
 
 @dataclass

@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import join_wrapped
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import join_wrapped
 
 _DROP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "iframe", "select", "head",
               "object", "svg", "button"}

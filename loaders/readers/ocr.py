@@ -20,9 +20,9 @@ import re
 import statistics
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import CJK, OCR_INSTALL, Limits, join_wrapped
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import CJK, OCR_INSTALL, Limits, join_wrapped
 
 LANGUAGE = "chi_sim"
 MIN_CONFIDENCE = 60  # Tesseract word confidence 0-100; below it a word is reported

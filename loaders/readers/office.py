@@ -13,10 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from loaders.errors import SourceError
-from loaders.grid import Grid
-from loaders.readers import docx
-from loaders.readers._common import Limits
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Grid
+from policykg.loaders.readers import docx
+from policykg.loaders.readers._common import Limits
 
 INSTALL = "apt-get install libreoffice-writer-nogui"
 

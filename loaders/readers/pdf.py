@@ -22,10 +22,10 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import Deadline, Limits, join_wrapped
-from loaders.text import is_page_number
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import Deadline, Limits, join_wrapped
+from policykg.loaders.text import is_page_number
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _read_page(path: str, page: Any, number: int, state: _State, limits: Limits)
     if not page.chars:
         if not page.images:
             return 0  # a blank page
-        from loaders.readers import ocr
+        from policykg.loaders.readers import ocr
 
         image = page.to_image(resolution=300).original
         rows, findings = ocr.rows_from_image(path, image, page=number, seconds=limits.ocr_seconds)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import column_letters, date_text, join_wrapped, number_text
-from loaders.readers.xlsx import trimmed
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import column_letters, date_text, join_wrapped, number_text
+from policykg.loaders.readers.xlsx import trimmed
 
 
 def read(path: str, sha256: str, data: bytes) -> Grid:

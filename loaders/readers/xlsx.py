@@ -20,9 +20,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from loaders.errors import SourceError
-from loaders.grid import Cell, Grid, Origin, Row, from_rows
-from loaders.readers._common import column_letters, date_text, join_wrapped, number_text
+from policykg.loaders.errors import SourceError
+from policykg.loaders.grid import Cell, Grid, Origin, Row, from_rows
+from policykg.loaders.readers._common import column_letters, date_text, join_wrapped, number_text
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from loaders import load
+from policykg.loaders import load
 
 # 40 documents: eight whole departments (declaration-text, declaration-tsv and self-evaluation-tsv,
 # sub-projects, budget units) is enough to meet every layout and citation style the generator writes.

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph.build import build_dataset
-from graph.export import write_graph
-from graph.store import MemoryStore, OxigraphStore, load_oxigraph, unmerge
-from loaders import Document
+from policykg.graph.run.export import write_graph
+from policykg.graph.run.pipeline import build_dataset
+from policykg.graph.sparql.store import MemoryStore, OxigraphStore, load_oxigraph, unmerge
+from policykg.loaders import Document
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Small graphs made by hand, in the shape graph.build writes, for views and analyses.
+"""Small graphs made by hand, in the shape graph.rdf.build writes, for views and analyses.
 
 ``programme()``: one programme over three years linked by pkg:continues
 (2024 -> 2023 -> 2022), the 2023 project with two sub-projects, a policy that
@@ -13,7 +13,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ontology import ID, ORG, PKG
+from policykg.ontology import ID, ORG, PKG
 
 SOURCE = ID["source/handmade"]
 

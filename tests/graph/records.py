@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from rdflib import Graph
 
-from loaders.citations import find_citations, join_lines
-from loaders.records import Amount, Citation, Document, Funds, Indicator, Mention, Project, Target
+from policykg.loaders.citations import find_citations, join_lines
+from policykg.loaders.records import Amount, Citation, Document, Funds, Indicator, Mention, Project, Target
 
 
 def citations(text: str, line: int = 1, *, legal_basis: bool = False) -> tuple[Citation, ...]:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph import queries
-from graph.cli import app
-from graph.server import Server
-from graph.store import EndpointStore
-from loaders.errors import PolicyKGError
+from policykg.graph.cli import app
+from policykg.graph.sparql import queries
+from policykg.graph.sparql.server import Server
+from policykg.graph.sparql.store import EndpointStore
+from policykg.loaders.errors import PolicyKGError
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -96,7 +96,7 @@ def test_trace_of_an_unknown_policy(built: Path) -> None:
 
 
 def test_serve_until_interrupted(built: Path, tmp_path: Path) -> None:
-    command = [sys.executable, "-c", "from graph.cli import main; main()", "serve", "--port", "0",
+    command = [sys.executable, "-c", "from policykg.graph.cli import main; main()", "serve", "--port", "0",
                "--store", str(tmp_path / "store"), "--graph", str(built / "graph.trig")]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.cli import app
-from graph.printable import printable
+from policykg.graph.cli import app
+from policykg.graph.printable import printable
 from tests.conftest import SEEDS
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""SHACL validation (graph.validate) of the graph built from the seeds, and of a graph
+"""SHACL validation (graph.validation) of the graph built from the seeds, and of a graph
 broken on purpose; expected names, files and lines are read from the documents."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import pytest
 from rdflib import RDF, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from graph.build import build_dataset
-from graph.validate import ValidationReport, render, summary, validate
-from loaders.errors import ValidationError
-from ontology import ID, PKG, concept
+from policykg.graph.errors import ValidationError
+from policykg.graph.run.pipeline import build_dataset
+from policykg.graph.validation import ValidationReport, render, summary, validate
+from policykg.ontology import ID, PKG, concept
 
 Q = """PREFIX pkg: <https://w3id.org/policykg#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#> """

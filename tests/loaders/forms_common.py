@@ -8,7 +8,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from loaders.labels import simplified
+from policykg.loaders.labels import simplified
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 DOCS = FORMS / "docs"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.amounts import amounts_in_text, parse_amount
-from loaders.errors import AmountError
+from policykg.loaders.amounts import amounts_in_text, parse_amount
+from policykg.loaders.errors import AmountError
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load, load_many
-from loaders.errors import LayoutError, SourceError
+from policykg.loaders import load, load_many
+from policykg.loaders.errors import LayoutError, SourceError
 from tests.conftest import SEEDS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from loaders import Document
+from policykg.loaders import Document
 
 
 def project(doc: Document, name: str, unit: str | None = None):

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.citations import find_citations, issuer_of, join_lines
-from loaders.text import clean
+from policykg.loaders.citations import find_citations, issuer_of, join_lines
+from policykg.loaders.text import clean
 
 
 def cite(*lines: str, legal_basis: bool = True) -> list[tuple]:

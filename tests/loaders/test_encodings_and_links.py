@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph import pipeline
-from graph.cli import app
-from loaders import load, load_many, source_files
-from loaders.errors import SourceError
+from policykg.graph.cli import app
+from policykg.graph.run import pipeline
+from policykg.loaders import load, load_many, source_files
+from policykg.loaders.errors import SourceError
 from tests.conftest import SEEDS
 
 SELF_EVALUATION = SEEDS / "003_9ccbaafc82c3a09f.txt"  # 项目名称 G60科创走廊建设 and 宣传与推广

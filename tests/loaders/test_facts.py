@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from loaders import Document
-from loaders.mentions import patterns
-from loaders.records import Project
+from policykg.loaders import Document
+from policykg.loaders.mentions import patterns
+from policykg.loaders.records import Project
 from tests.conftest import GOLDEN
 
 FACT_FILES = sorted(p.name.replace(".facts.json", ".txt") for p in GOLDEN.glob("*.facts.json"))

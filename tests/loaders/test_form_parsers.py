@@ -8,9 +8,9 @@ import opencc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.form import _join_spaced
-from loaders.glued import best_money_split, split_row
-from loaders.labels import find_labels, whole_label
+from policykg.loaders.form import _join_spaced
+from policykg.loaders.glued import best_money_split, split_row
+from policykg.loaders.labels import find_labels, whole_label
 
 NAMES = st.sampled_from(["开展县域结对交流活动", "项目一次验收合格率", "受益群众满意度", "免费开放天数", "安装坡面水标尺"])
 UNITS = st.sampled_from(["%", "次", "人", "天", "米", "万元", "个"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import loaders
+from policykg import loaders
 
 FORM = """项目支出绩效自评表
 （2023年度）

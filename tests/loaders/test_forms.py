@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load
-from loaders.errors import LayoutError
-from loaders.records import Document, Project
+from policykg.loaders import load
+from policykg.loaders.errors import LayoutError
+from policykg.loaders.records import Document, Project
 from tests.loaders.forms_common import DOCS, NAMES, gold, norm, same, yuan
 
 MONEY = {

@@ -15,9 +15,9 @@ from pathlib import Path
 import opencc
 import pytest
 
-from loaders import load
-from loaders.form import _is_known, _split_line
-from loaders.records import Document
+from policykg.loaders import load
+from policykg.loaders.form import _is_known, _split_line
+from policykg.loaders.records import Document
 from tests.loaders.forms_common import DOCS, NAMES, norm
 
 _S2T = opencc.OpenCC("s2t")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders import Document, coverage, load
+from policykg.loaders import Document, coverage, load
 from tests.conftest import ROOT, SEEDS
 
 SEED_003 = SEEDS / "003_9ccbaafc82c3a09f.txt"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-import loaders
-from loaders import form
-from loaders.labels import row_labels, slipped_label
-from loaders.readers import read_grid
+from policykg import loaders
+from policykg.loaders import form
+from policykg.loaders.labels import row_labels, slipped_label
+from policykg.loaders.readers import read_grid
 
 
 @pytest.mark.parametrize(("cell", "field"), [

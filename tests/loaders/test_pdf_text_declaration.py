@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-import loaders
-from loaders import Document
+from policykg import loaders
+from policykg.loaders import Document
 
 DECLARATION = """某县文化和旅游局 2024 年财政支出项目绩效目标申报表
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from loaders import Document
+from policykg.loaders import Document
 from tests.conftest import SEED_FILES, golden
 
 MONEY = ("total", "annual", "fiscal", "appropriation", "carry_over", "other", "initial", "adjusted", "executed")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load
-from loaders.records import Document
+from policykg.loaders import load
+from policykg.loaders.records import Document
 from tests.loaders import test_forms_metamorphic as forms_metamorphic
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.targets import is_target, parse_target
+from policykg.loaders.targets import is_target, parse_target
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from loaders.levels import LEVEL1, LEVEL2, LEVEL2_PARENT
-from ontology import INDICATOR_CONCEPTS, PKG, concept, ontology_path
+from policykg.loaders.levels import LEVEL1, LEVEL2, LEVEL2_PARENT
+from policykg.ontology import INDICATOR_CONCEPTS, PKG, concept, ontology_path
 
 SCHEME = PKG.IndicatorFramework
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from ontology import ORG, PKG, ontology_path
+from policykg.ontology import ORG, PKG, ontology_path
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/policykg")
 PKG_NS = str(PKG._NS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import owlrl
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace
 
-from ontology import ID, PKG, ontology_path
+from policykg.ontology import ID, PKG, ontology_path
 
 # owlrl records inconsistencies as nodes of this type (owlrl.Closure.Core.closure)
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")

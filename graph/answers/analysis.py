@@ -1,0 +1,311 @@
+"""Network analysis of the knowledge graph with networkx.
+
+``to_networkx`` projects the RDF graph onto its entities (projects, policy
+documents, organizations, places, budget lines; indicators on request) with
+edges oriented the way money is justified: policy -> project -> sub-project ->
+budget line, department -> project, issuer -> policy, earlier -> later year.
+The other functions answer the questions analysts ask first: which policies
+are cited most, which nodes hold the graph together, how a policy reaches the
+money, and which groups of policies and projects stand apart.
+
+Money is ``Decimal`` yuan throughout (a sub-project is not counted again when
+its parent is counted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import networkx as nx
+from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
+
+from policykg.graph.answers import subgraph
+from policykg.graph.answers.describe import (
+    KIND_OF_CLASS,
+    find_nodes,
+    kind_of,
+    label_of,
+    money_of,
+    project_money,
+    source_of,
+    top_level,
+    year_of,
+)
+from policykg.graph.answers.subgraph import as_store
+from policykg.graph.errors import QueryError
+from policykg.graph.sparql.store import Store
+from policykg.ontology import ORG, PKG
+
+# predicate -> (relation name, drawn from object to subject?)
+PROJECTION: dict[URIRef, tuple[str, bool]] = {
+    PKG.justifiedBy: ("justifies", True),
+    PKG.cites: ("cited_by", True),
+    PKG.partOf: ("has_part", True),
+    PKG.hasBudgetLine: ("budget_line", False),
+    PKG.department: ("department_of", True),
+    PKG.implementingUnit: ("implements", True),
+    PKG.issuer: ("issued", True),
+    PKG.continues: ("continued_by", True),
+    PKG.mentionsPlace: ("mentions", False),
+    PKG.mentionsOrganization: ("mentions", False),
+    ORG.subOrganizationOf: ("has_unit", True),
+}
+MONEY_PATH = ("has_part", "budget_line")  # after the first step (justifies), what leads to money
+EXACT_BETWEENNESS_UP_TO = 2000  # nodes; above this betweenness is estimated from a seeded sample of 500 sources
+
+
+@dataclass(frozen=True, slots=True)
+class CitedPolicy:
+    iri: str
+    title: str
+    doc_number: str | None
+    justified_by: int  # projects whose 立项依据 (legal basis) cites it
+    cites: int  # projects citing it anywhere
+    yuan: Decimal  # money of the projects it justifies, each counted once
+
+
+@dataclass(frozen=True, slots=True)
+class Central:
+    iri: str
+    kind: str
+    label: str
+    degree: float  # networkx degree centrality (share of other nodes linked)
+    betweenness: float  # share of shortest paths between other nodes passing through it
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    iri: str
+    kind: str  # policy, project, budget-line
+    label: str
+    yuan: Decimal | None
+    source: str  # "file.txt line 12"
+    year: str | None = None  # fiscal year of a project
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    size: int
+    projects: int
+    policies: int
+    organizations: int
+    yuan: Decimal
+    years: tuple[str, ...]
+    largest: tuple[str, ...]  # labels of its biggest projects by money, at most 3
+
+
+def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
+    """The entity projection of ``graph`` as a ``networkx.MultiDiGraph``.
+
+    Nodes are IRI strings with attributes ``kind`` (project, policy,
+    organization, place, indicator, budget-line), ``label``, ``year`` and
+    ``yuan`` (a project's money, a budget line's amount; ``None`` when unknown).
+    Edges carry ``relation`` (see ``PROJECTION``). Indicators (many per
+    project) are left out unless ``indicators=True``.
+    """
+    g = nx.MultiDiGraph()
+    for cls, kind in KIND_OF_CLASS.items():
+        if kind != "indicator" or indicators:
+            for node in sorted(graph.subjects(RDF.type, cls), key=str):
+                g.add_node(str(node), **_attributes(graph, node))  # every entity, linked or not
+    relations = dict(PROJECTION)
+    if indicators:
+        relations[PKG.hasIndicator] = ("indicator", False)
+    for prop, (relation, backwards) in relations.items():
+        for s, o in sorted(graph.subject_objects(prop)):  # in term order, whatever order the store answers in
+            if prop == PKG.cites and (s, PKG.justifiedBy, o) in graph:
+                continue  # one edge per citation; justifies already says it
+            a, b = (o, s) if backwards else (s, o)
+            for node in (a, b):
+                if str(node) not in g:
+                    g.add_node(str(node), **_attributes(graph, node))
+            g.add_edge(str(a), str(b), relation=relation)
+    return g
+
+
+def _attributes(graph: Graph, node: Node) -> dict[str, object]:
+    kind = kind_of(graph, node) or ("budget-line" if (node, RDF.type, PKG.BudgetLine) in graph else "other")
+    yuan: Decimal | None = None
+    if kind == "project":
+        money = project_money(graph, node)
+        yuan = money.yuan if money else None
+    elif kind == "budget-line" and graph.value(node, PKG.amount) is not None:
+        yuan = Decimal(str(graph.value(node, PKG.amount)))
+    return {"kind": kind, "label": label_of(graph, node), "year": year_of(graph, node), "yuan": yuan}
+
+
+def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10, *,
+               by: str = "justified_by") -> list[CitedPolicy]:
+    """Policy documents by the number of projects whose 立项依据 cites them (``by="justified_by"``)
+    or that cite them anywhere (``by="cites"``), the other count breaking ties, then the title.
+
+    Returns at most ``top`` entries. Raises: ValueError for another ``by``.
+    """
+    if by not in ("justified_by", "cites"):
+        raise ValueError(f"by={by!r}: use 'justified_by' or 'cites'")
+    g = g if g is not None else to_networkx(graph)
+    out = []
+    for node, data in g.nodes(data=True):
+        if data["kind"] != "policy":
+            continue
+        justified = {b for _, b, r in g.out_edges(node, data="relation") if r == "justifies"}
+        cited = justified | {b for _, b, r in g.out_edges(node, data="relation") if r == "cited_by"}
+        number = graph.value(URIRef(node), PKG.docNumber)
+        out.append(CitedPolicy(node, data["label"], str(number) if number is not None else None, len(justified),
+                               len(cited), money_of(graph, (URIRef(p) for p in justified))))
+    if by == "cites":
+        out.sort(key=lambda c: (-c.cites, -c.justified_by, c.title, c.iri))
+    else:
+        out.sort(key=lambda c: (-c.justified_by, -c.cites, c.title, c.iri))
+    return out[:top]
+
+
+def centrality(g: nx.MultiDiGraph, top: int = 10, kinds: tuple[str, ...] | None = None) -> list[Central]:
+    """The ``top`` nodes by betweenness centrality (then degree) on the undirected projection.
+
+    ``kinds`` limits the answer (not the computation) to some kinds, e.g. ``("policy",)``.
+    Exact up to ``EXACT_BETWEENNESS_UP_TO`` nodes, estimated from a seeded sample above.
+    """
+    undirected = nx.Graph(g.to_undirected(as_view=True))
+    if len(undirected) == 0:
+        return []
+    k = None if len(undirected) <= EXACT_BETWEENNESS_UP_TO else 500
+    betweenness = nx.betweenness_centrality(undirected, k=k, seed=0 if k else None)
+    degree = nx.degree_centrality(undirected)
+    rows = [Central(n, g.nodes[n]["kind"], g.nodes[n]["label"], degree[n], betweenness[n])
+            for n in undirected if kinds is None or g.nodes[n]["kind"] in kinds]
+    rows.sort(key=lambda c: (-c.betweenness, -c.degree, c.label, c.iri))
+    return rows[:top]
+
+
+def justification_paths(graph: Graph, policy: str, g: nx.MultiDiGraph | None = None) -> list[tuple[Step, ...]]:
+    """Every path from ``policy`` (an IRI) to the money it justifies.
+
+    policy -> project whose 立项依据 cites it -> sub-project(s) -> budget line
+    (六、年度预算安排), stopping where the document gives nothing further. A
+    project justified together with its parent is reached through the parent
+    only, so each path's money is counted once. Paths are in label order.
+    """
+    g = g if g is not None else to_networkx(graph)
+    if policy not in g:
+        return []
+    justified = [b for _, b, r in g.out_edges(policy, data="relation") if r == "justifies"]
+    starts = sorted(str(p) for p in top_level(graph, (URIRef(p) for p in justified)))
+    paths: list[tuple[Step, ...]] = []
+
+    def walk(path: tuple[Step, ...], node: str) -> None:
+        path = path + (_step(graph, g, node),)
+        nexts = sorted({b for _, b, r in g.out_edges(node, data="relation") if r in MONEY_PATH},
+                       key=lambda n: (g.nodes[n]["label"], n))
+        if not nexts:
+            paths.append(path)
+        for nxt in nexts:
+            walk(path, nxt)
+
+    first = _step(graph, g, policy)
+    for start in sorted(starts, key=lambda n: (g.nodes[n]["label"], n)):
+        walk((first,), start)
+    return paths
+
+
+def _step(graph: Graph, g: nx.MultiDiGraph, node: str) -> Step:
+    data = g.nodes[node]
+    return Step(node, data["kind"], data["label"], data["yuan"], source_of(graph, URIRef(node)), data["year"])
+
+
+def components(graph: Graph, g: nx.MultiDiGraph | None = None, *, through_organizations: bool = False) -> list[Component]:
+    """Connected groups of policies and projects, largest first.
+
+    Organizations are left out unless ``through_organizations``: a department
+    links all its projects and would make one group of everything. Groups
+    without a project or policy are not listed.
+    """
+    g = g if g is not None else to_networkx(graph)
+    keep = {"project", "policy", "budget-line", "place"} | ({"organization"} if through_organizations else set())
+    sub = g.subgraph(n for n, d in g.nodes(data=True) if d["kind"] in keep).to_undirected(as_view=True)
+    out = []
+    for members in nx.connected_components(sub):
+        kinds = [g.nodes[n]["kind"] for n in members]
+        projects = [n for n in members if g.nodes[n]["kind"] == "project"]
+        if not projects and "policy" not in kinds:
+            continue
+        biggest = sorted(projects, key=lambda n: (-(g.nodes[n]["yuan"] or 0), g.nodes[n]["label"]))[:3]
+        out.append(Component(len(members), len(projects), kinds.count("policy"), kinds.count("organization"),
+                             money_of(graph, (URIRef(p) for p in projects)),
+                             tuple(sorted({y for n in projects if (y := g.nodes[n]["year"])})),
+                             tuple(g.nodes[n]["label"] for n in biggest)))
+    out.sort(key=lambda c: (-c.size, -c.yuan, c.largest))
+    return out
+
+
+def _money_reach(g: nx.MultiDiGraph, policy: str) -> set[URIRef]:
+    """``policy`` and every node a justification path from it passes (``justification_paths``)."""
+    reach, todo = {policy}, [policy]
+    while todo:
+        node = todo.pop()
+        for _, b, relation in g.out_edges(node, data="relation"):
+            if (relation == "justifies" if node == policy else relation in MONEY_PATH) and b not in reach:
+                reach.add(b)
+                todo.append(b)
+    return {URIRef(n) for n in reach}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What ``policykg analyze`` prints: the four analyses of one graph."""
+
+    nodes: int
+    edges: int
+    most_cited: list[CitedPolicy]
+    central: list[Central]
+    components: list[Component]
+    policy: str | None  # the IRI whose justification paths are given
+    paths: list[tuple[Step, ...]]
+
+
+def projection(source: Store | Graph, *, indicators: bool = False) -> Graph:
+    """The triples of ``source`` that ``to_networkx`` and the analyses read, fetched through SPARQL SELECT.
+
+    That is every entity's rdf:type, names (label, title, 文号, year), every project's amounts and
+    pkg:partOf, budget-line amounts and the ``PROJECTION`` links (and pkg:hasIndicator with
+    ``indicators``); no long texts, indicators, citations or audit findings. ``source``: any
+    ``graph.sparql.store`` store or an rdflib graph. Returns: a new rdflib ``Graph``. Raises: QueryError.
+    """
+    store = as_store(source)
+    kinds = [k for k in KIND_OF_CLASS.values() if k != "indicator" or indicators]
+    graph = subgraph.entities(store, kinds, extra=("pkg:amount",))
+    subgraph.entities(store, (), graph, classes=("pkg:BudgetLine",), extra=("pkg:amount",))
+    subgraph.money(store, graph)
+    subgraph.links(store, (*subgraph.LINKS, *(("pkg:hasIndicator",) if indicators else ())), graph)
+    untyped = {n for s, _, o in graph.triples((None, None, None)) for n in (s, o)
+               if isinstance(n, URIRef) and (n, RDF.type, None) not in graph}
+    subgraph.names(store, untyped, graph)  # linked nodes of no class: their names, as to_networkx reads them
+    return graph
+
+
+def analyze(source: Store | Graph, *, policy: str | None = None, top: int = 10) -> Report:
+    """All analyses at once. ``policy``: a label fragment, 文号 or IRI (default: the most cited policy).
+
+    ``source``: any ``graph.sparql.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph; only the
+    entity skeleton (``projection``) and the sources of the policy's paths are asked for.
+    Raises: QueryError when ``policy`` names no policy document or several, or from the store.
+    """
+    store = as_store(source)
+    graph = projection(store)
+    g = to_networkx(graph)
+    cited = most_cited(graph, g, top)
+    if policy:
+        found = find_nodes(graph, policy, kinds=("policy",))
+        if len(found) > 1:
+            names = "; ".join(label_of(graph, f) for f in found[:5])
+            raise QueryError(f"{policy!r} names {len(found)} policy documents ({names}); use its 文号 or IRI")
+        chosen: str | None = str(found[0])
+    else:
+        chosen = cited[0].iri if cited else None
+    if chosen:
+        subgraph.provenance(store, _money_reach(g, chosen), graph)  # source_of for each step of a path
+    paths = justification_paths(graph, chosen, g) if chosen else []
+    return Report(g.number_of_nodes(), g.number_of_edges(), cited, centrality(g, top), components(graph, g),
+                  chosen, paths)

@@ -1,0 +1,233 @@
+"""Writing the built graph: Turtle (union), TriG (one named graph per source), sorted N-Triples, JSON-LD.
+
+The build hands over each document's named graph as sorted N-Triples bytes
+(``graph.rdf.ntriples``); Oxigraph turns them into Turtle and TriG (its
+serializers are streaming and written in Rust, so 4 million triples take
+seconds rather than the minutes rdflib's pretty-printers need).
+
+Output is deterministic: the same input gives byte-identical files. Named
+graphs are written in the order of their IRIs, triples in the order of their
+N-Triples lines, so Turtle and TriG group each subject's statements together.
+JSON-LD (``graph.jsonld``) carries the context of ``context.jsonld`` inline, so
+it opens without a network: compacted with sorted nodes for graphs of up to
+``COMPACT_JSONLD_UP_TO`` triples, in Oxigraph's expanded form beyond.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import json
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from rdflib import Dataset, Graph, URIRef
+
+from policykg.graph import processes
+from policykg.graph.rdf.ntriples import ntriples
+from policykg.graph.rdf.prefixes import prefixes
+
+# No prefix for data IRIs (id:): their local names hold "/", which Turtle must escape as "\/" and some
+# parsers (rdflib's TriG graph names) do not read back.
+PREFIXES: dict[str, str] = prefixes("pkg", "org", "prov", "dcterms", "skos", "rdf", "rdfs", "xsd")
+
+
+# The JSON-LD context of graph.jsonld (also written alone as context.jsonld, for
+# compacting other JSON-LD, e.g. query results, with the same short names).
+CONTEXT: dict[str, str] = prefixes("pkg", "id", "fw", "dcterms", "prov", "org", "skos", "eli", "schema", "wd", "owl",
+                                   "rdf", "rdfs", "xsd")
+COMPACT_JSONLD_UP_TO = 200_000  # triples; rdflib's compaction takes minutes on millions
+
+
+def _lines(blob: bytes) -> Iterator[bytes]:
+    start = 0
+    while start < len(blob):
+        end = blob.index(b"\n", start) + 1
+        yield blob[start:end]
+        start = end
+
+
+def union_lines(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """All triples of the named graphs, de-duplicated, as sorted N-Triples lines.
+
+    A merge of the graphs' sorted lines: memory stays with the graphs, not a copy of the union.
+    """
+    last = None
+    for line in heapq.merge(*(_lines(blob) for _, blob in graphs)):
+        if line != last:
+            yield line
+            last = line
+
+
+def union_ntriples(graphs: Iterable[tuple[str, bytes]]) -> bytes:
+    """``union_lines`` as one bytes object."""
+    return b"".join(union_lines(graphs))
+
+
+def nquads(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The named graphs as N-Quads chunks, one per graph, in IRI order.
+
+    Every N-Triples line ends in `` .\n`` and a literal's newlines are escaped,
+    so the graph name goes in front of each line's final `` .``.
+    """
+    for iri, blob in sorted(graphs, key=lambda g: g[0]):
+        yield blob.replace(b" .\n", b" <" + iri.encode("utf-8") + b"> .\n")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of bytes chunks (so Oxigraph can parse without one big buffer)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path, workers: int = 1) -> dict[str, Path]:
+    """Write ``graph.nt``, ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``context.jsonld`` into
+    ``out_dir`` (created if missing).
+
+    ``graphs``: (named graph IRI, sorted N-Triples bytes) per source document. ``workers`` > 1: on graphs of
+    more than ``PARALLEL_WRITE_FROM`` triples, Turtle, TriG and JSON-LD are written by forked processes at
+    once (the same bytes as one after another).
+    Returns: format name -> path written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig", "nt": out / "graph.nt",
+             "jsonld": out / "graph.jsonld", "context": out / "context.jsonld"}
+    tmp = _temporary(paths["nt"])
+    with tmp.open("wb") as stream:
+        stream.writelines(union_lines(graphs))
+    tmp.replace(paths["nt"])
+    formats = ("turtle", "trig", "jsonld")
+    big = workers > 1 and sum(blob.count(b"\n") for _, blob in graphs) > PARALLEL_WRITE_FROM
+    if big and "fork" in multiprocessing.get_all_start_methods():
+        with processes.sharing(**{"export.graphs": graphs, "export.paths": paths}), \
+                processes.pool(min(workers, len(formats))) as pool:  # the writers read the graphs without pickling
+            for future in [pool.submit(_write_format, name) for name in formats]:
+                future.result()
+    else:
+        for name in formats:
+            _write_format(name, graphs, paths)
+    _write(paths["context"], _dump({"@context": CONTEXT}).encode("utf-8"))
+    return paths
+
+
+PARALLEL_WRITE_FROM = 500_000  # triples; below, forking costs more than writing
+
+
+def _write_format(name: str, graphs: Sequence[tuple[str, bytes]] | None = None,
+                  paths: dict[str, Path] | None = None) -> None:
+    graphs = graphs if graphs is not None else processes.SHARED["export.graphs"]
+    paths = paths if paths is not None else processes.SHARED["export.paths"]
+    if name == "turtle":
+        _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES), paths["turtle"],
+                   pyoxigraph.RdfFormat.TURTLE)
+    elif name == "trig":
+        reader = io.BufferedReader(_ChunkReader(nquads(graphs)), buffer_size=1 << 20)
+        _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS), paths["trig"],
+                   pyoxigraph.RdfFormat.TRIG)
+    else:
+        _write_jsonld(paths["nt"], paths["jsonld"])
+
+
+def _write_jsonld(nt: Path, path: Path) -> None:
+    size = sum(1 for _ in nt.open("rb"))
+    if size <= COMPACT_JSONLD_UP_TO:
+        graph = Graph()
+        graph.parse(nt, format="nt")
+        _write(path, jsonld_text(graph).encode("utf-8"))
+        return
+    expanded = path.with_name(f".{path.name}.{os.getpid()}.expanded")
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES), str(expanded),
+                         pyoxigraph.RdfFormat.JSON_LD)
+    tmp = _temporary(path)
+    with tmp.open("wb") as stream, expanded.open("rb") as body:
+        stream.write(b'{"@context": ' + json.dumps(CONTEXT, ensure_ascii=False, sort_keys=True).encode() + b', "@graph": ')
+        while chunk := body.read(1 << 20):
+            stream.write(chunk)
+        stream.write(b"}\n")
+    expanded.unlink()
+    tmp.replace(path)
+
+
+def _temporary(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place: ``.<name>.<pid>.tmp``, one per process."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _serialize(quads: Iterable[pyoxigraph.Quad], path: Path, fmt: pyoxigraph.RdfFormat) -> None:
+    tmp = _temporary(path)
+    pyoxigraph.serialize(quads, str(tmp), fmt, prefixes=PREFIXES)  # a path: Oxigraph buffers the writes itself
+    tmp.replace(path)
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = _temporary(path)
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def dataset_graphs(dataset: Dataset) -> list[tuple[str, bytes]]:
+    """The named graphs of an rdflib dataset as (IRI, sorted N-Triples) pairs."""
+    return [(str(g.identifier), ntriples(g)) for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)]
+
+
+def dataset_from_graphs(graphs: Iterable[tuple[str, bytes]]) -> Dataset:
+    """An rdflib ``Dataset`` (default graph = union) holding the given named graphs."""
+    from policykg.graph.rdf.build import _bind
+
+    dataset = Dataset(default_union=True)
+    _bind(dataset)
+    for iri, blob in graphs:
+        graph: Graph = dataset.graph(URIRef(iri))
+        _bind(graph)
+        graph.parse(data=blob.decode("utf-8"), format="nt")
+    return dataset
+
+
+def write_graph(dataset: Dataset, out_dir: str | Path) -> dict[str, Path]:
+    """Write an rdflib dataset as ``write_graphs`` does. Returns: format name -> path written."""
+    return write_graphs(dataset_graphs(dataset), out_dir)
+
+
+def jsonld_text(graph: Graph) -> str:
+    """The graph as JSON-LD compacted with ``CONTEXT``: nodes sorted by @id, value lists sorted, keys sorted."""
+    document = json.loads(graph.serialize(format="json-ld", context=CONTEXT))
+    nodes = document.get("@graph", [])
+    if isinstance(nodes, dict):
+        nodes = [nodes]
+    document["@graph"] = sorted((_sorted(node) for node in nodes), key=lambda node: str(node.get("@id", "")))
+    document["@context"] = CONTEXT
+    return _dump(document)
+
+
+def _sorted(value: Any) -> Any:
+    """JSON-LD values in a stable order; an @list keeps its order (it is an RDF list)."""
+    if isinstance(value, dict):
+        return {key: (item if key == "@list" else _sorted(item)) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

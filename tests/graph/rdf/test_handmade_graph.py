@@ -1,0 +1,115 @@
+"""Queries over facts the seeds do not give yet (pkg:continues, pkg:mentionsPlace), on a small hand-made graph.
+
+Three years of one programme: 宣传与推广 (2022) -> 宣传推广 (2024, a sub-project of G60科创走廊建设) ->
+宣传阵地建设 (2025), each in its own named graph as a source document would be, the department described in
+every graph (so a union default graph sees its label more than once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+
+from policykg.graph.run.export import write_graph
+from policykg.graph.sparql.queries import run_named
+from policykg.graph.sparql.store import MemoryStore, OxigraphStore, Store, cell_text, load_oxigraph
+from policykg.ontology import ID, ORG, PKG
+
+DEPARTMENT = ID["org/office"]
+JIAXING, HUZHOU = ID["place/jiaxing"], ID["place/huzhou"]
+
+
+def project(graph, name: str, year: str, yuan: str, **links: URIRef) -> URIRef:  # type: ignore[no-untyped-def]
+    node = ID[f"project/{year}-{len(list(graph.subjects(RDF.type, PKG.Project)))}"]
+    graph.add((node, RDF.type, PKG.Project))
+    graph.add((node, RDFS.label, Literal(name, lang="zh")))
+    graph.add((node, PKG.fiscalYear, Literal(year, datatype=XSD.gYear)))
+    graph.add((node, PKG.annualFunds, Literal(Decimal(yuan), datatype=XSD.decimal)))
+    graph.add((node, PKG.department, DEPARTMENT))
+    graph.add((DEPARTMENT, RDF.type, ORG.Organization))
+    graph.add((DEPARTMENT, RDFS.label, Literal("上海市松江区科创发展办公室", lang="zh")))
+    for prop, target in links.items():
+        graph.add((node, PKG[prop], target))
+    return node
+
+
+def indicator(graph, owner: URIRef, name: str, target: str) -> None:  # type: ignore[no-untyped-def]
+    node = URIRef(f"{owner}/indicator/1")
+    graph.add((owner, PKG.hasIndicator, node))
+    graph.add((node, RDFS.label, Literal(name, lang="zh")))
+    graph.add((node, PKG.targetText, Literal(target, lang="zh")))
+    graph.add((node, PKG.sourceLine, Literal(1)))
+
+
+def place(graph, node: URIRef, zh: str, en: str) -> None:  # type: ignore[no-untyped-def]
+    graph.add((node, RDF.type, PKG.Place))
+    graph.add((node, RDFS.label, Literal(zh, lang="zh")))
+    graph.add((node, RDFS.label, Literal(en, lang="en")))
+
+
+@pytest.fixture(scope="module")
+def handmade(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dataset = Dataset(default_union=True)
+    g2022, g2024, g2025 = (dataset.graph(ID[f"source/{y}"]) for y in ("2022", "2024", "2025"))
+    first = project(g2022, "宣传与推广", "2022", "700000")
+    indicator(g2022, first, "邀请一定数量主流媒体", "=50家")
+    parent = project(g2024, "G60科创走廊建设", "2024", "0")
+    second = project(g2024, "宣传推广", "2024", "200000", partOf=parent, continues=first, mentionsPlace=JIAXING)
+    g2024.add((second, PKG.mentionsPlace, HUZHOU))
+    place(g2024, JIAXING, "嘉兴市", "Jiaxing")
+    place(g2024, HUZHOU, "湖州市", "Huzhou")
+    third = project(g2025, "宣传阵地建设", "2025", "250000", continues=second, mentionsPlace=JIAXING)
+    indicator(g2025, third, "宣传阵地数量", "≥1个")
+    place(g2025, JIAXING, "嘉兴市", "Jiaxing")
+    project(g2025, "展示馆运维费", "2025", "1680000")
+    out = tmp_path_factory.mktemp("handmade")
+    write_graph(dataset, out)
+    return out
+
+
+@pytest.fixture(params=["memory", "oxigraph"], scope="module")
+def store(request: pytest.FixtureRequest, handmade: Path) -> Iterator[Store]:
+    if request.param == "memory":
+        yield MemoryStore.open(handmade / "graph.ttl")
+    else:
+        load_oxigraph(handmade / "graph.trig", handmade / "store").close()
+        with OxigraphStore(handmade / "store") as opened:
+            yield opened
+
+
+def rows(store: Store, name: str, **params: str) -> list[tuple[str, ...]]:
+    return [tuple(cell_text(c) for c in row) for row in run_named(store, name, params).rows]
+
+
+LINEAGE = [
+    ("2022", "宣传与推广", "上海市松江区科创发展办公室", "700000", "", ""),
+    ("2024", "宣传推广", "上海市松江区科创发展办公室", "200000", "宣传与推广", "2022"),
+    ("2025", "宣传阵地建设", "上海市松江区科创发展办公室", "250000", "宣传推广", "2024"),
+]
+
+
+@pytest.mark.parametrize("start", ["宣传与推广", "宣传推广", "宣传阵地建设"])
+def test_lineage_from_any_year(store: Store, start: str) -> None:
+    assert rows(store, "project-lineage", project=start) == LINEAGE
+
+
+def test_a_project_without_links_has_no_lineage(store: Store) -> None:
+    assert rows(store, "project-lineage", project="展示馆运维费") == []
+    assert rows(store, "project-lineage", project="宣传阵地建设", year="2024") == []  # the name is a 2025 project
+
+
+def test_targets_follow_the_lineage(store: Store) -> None:
+    found = [(r[0], r[1], r[4], r[5]) for r in rows(store, "indicator-targets-by-year", programme="宣传阵地建设")]
+    assert found == [("2022", "宣传与推广", "邀请一定数量主流媒体", "=50家"), ("2025", "宣传阵地建设", "宣传阵地数量", "≥1个")]
+
+
+def test_projects_by_place(store: Store) -> None:
+    assert rows(store, "projects-by-place", place="嘉兴") == [
+        ("嘉兴市", "2024", "宣传推广", "上海市松江区科创发展办公室", "200000"),
+        ("嘉兴市", "2025", "宣传阵地建设", "上海市松江区科创发展办公室", "250000"),
+    ]
+    assert [r[0] for r in rows(store, "projects-by-place")] == ["嘉兴市", "嘉兴市", "湖州市"]
