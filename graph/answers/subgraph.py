@@ -61,7 +61,7 @@ def triples(store: Store, where: str, graph: Graph | None = None) -> Graph:
     ``where`` is the body of ``SELECT ?s ?p ?o WHERE { … }`` with the prefixes of ``PREFIXES``.
     A ``MemoryStore`` asked for a new graph (or for its own) returns its whole graph instead: rdflib would take
     minutes to answer the long UNIONs, and the answers computed on the whole graph are those the other stores'
-    subgraphs give (``tests/graph/test_store_answers.py``).
+    subgraphs give (``tests/graph/answers/test_store_answers.py``).
     Returns: ``graph``. Raises: QueryError from the store.
     """
     if isinstance(store, MemoryStore) and (graph is None or graph is store.graph):
