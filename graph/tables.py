@@ -239,7 +239,6 @@ def _write_xlsx(path: Path, results: dict[str, Table]) -> None:
                 elif kind == "yuan":
                     cell.number_format = "#,##0.00"
         sheet.freeze_panes = "A2"
-    book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)  # openpyxl stamps the time of saving into docProps/core.xml and the zip entries
     book.properties.created = book.properties.modified = FIXED_TIME
