@@ -499,8 +499,11 @@ def has_narratives(grid: Grid) -> bool:
     return forms >= 1 and (narratives >= 1 or any(_TITLE_END in text for text in lines[:40]))
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _is_form_title(text: str) -> bool:
-    squashed = re.sub(r"\s+", "", text)
+    squashed = _WHITESPACE.sub("", text)
     if _SECTION_START.match(squashed) or squashed.endswith("。") or squashed.startswith(("详见", "见", "参见")):
         return False  # 七、绩效目标 见财政项目支出绩效目标申报表。, 详见单位的项目绩效目标表: they point to the form
     return len(squashed) <= _FORM_TITLE_MAX and title_kind(squashed) in ("declaration", "self-evaluation") \

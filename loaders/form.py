@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
+from types import MappingProxyType
 
 from policykg.loaders import glued
 from policykg.loaders.amounts import to_yuan
@@ -108,6 +109,7 @@ _GLUED_UNIT = re.compile(r"\s*[(\uff08](?:万元|元)[)\uff09]")
 _DEBRIS_BEFORE_NUMBER = re.compile(r"([\u4e00-\u9fff])\s+(\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?)")
 OCR_ZERO = frozenset("CcOoD")  # a 0 as OCR reads it, alone in a money cell
 _SPACED_NUMBER = re.compile(r"\d{1,3}(?:\s*,\s*\d{3})+(?:\s*\.\s*\d+)?|\d+\s*\.\s+\d+")
+_PIECE_ENDS = re.compile(r"^[\s:：|。.,,;;]+|[\s:：|]+$")  # separators and stray punctuation around a piece
 _FULL_WIDTH_NUMBERS = str.maketrans("０１２３４５６７８９％．＞＜＝", "0123456789%.><=")
 
 
@@ -188,7 +190,7 @@ def _wraps(run: list[Tok]) -> bool:
 def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int, spaced: bool = False) -> int:
     """Append the tokens of one cell's pieces (labels mended, glued labels split) to ``toks``; returns the
     number of the last piece. ``spaced``: the pieces were cut at spaces, not at a separator."""
-    pieces, slipped = _mend_labels(pieces)
+    pieces, slipped = _mend_labels(tuple(pieces))
     for p, piece in enumerate(pieces):
         n += 1
         if p in slipped:
@@ -204,7 +206,7 @@ def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int, 
         if _SPACED_NUMBER.fullmatch(piece.strip()):
             piece = re.sub(r"\s+", "", piece)  # OCR spaces a number's separators: 2, 000, 000. 00
         for part in _split_glued(piece):
-            text = re.sub(r"^[\s:：|。.,,;;]+|[\s:：|]+$", "", part)
+            text = _PIECE_ENDS.sub("", part)
             if text and not _ENUM.match(text):
                 toks.append(_annotate(Tok(text, line, row, piece=n, spaced=spaced)))
     return n
@@ -230,19 +232,21 @@ def read_indicator_rows(rows: list[tuple[int, list[str]]], path: str, value_cols
     return cur.indicators, state.covered, state.findings
 
 
-def _mend_labels(pieces: list[str]) -> tuple[list[str], dict[int, tuple[Label, bool]]]:
+@lru_cache(maxsize=1 << 15)
+def _mend_labels(pieces: tuple[str, ...]) -> tuple[tuple[str, ...], Mapping[int, tuple[Label, bool]]]:
     """Labels split over cells or garbled by OCR (``项 | 目名称``, ``三管部门``) put back together.
 
     Returns: the pieces with each such label's cells joined into one, and piece index -> (the label it was
     read as, True when only cells were joined) for the labels that needed a slip tolerated or cells joined
-    (``loaders.labels.row_labels``).
+    (``loaders.labels.row_labels``). Cached, hence tuples in and out and a read-only mapping: rows of labels
+    repeat from form to form.
     """
     if len(pieces) < 2 and not any(len(p) <= 12 for p in pieces):
-        return pieces, {}
-    found = [f for f in row_labels(pieces) if not f.exact or f.last - f.first > 1]
+        return pieces, _NOTHING_SLIPPED
+    found = [f for f in row_labels(list(pieces)) if not f.exact or f.last - f.first > 1]
     found = [f for f in found if f.last - f.first > 1 or not _is_known(pieces[f.first])]
     if not found:
-        return pieces, {}
+        return pieces, _NOTHING_SLIPPED
     out: list[str] = []
     slipped: dict[int, tuple[Label, bool]] = {}
     i = 0
@@ -251,7 +255,10 @@ def _mend_labels(pieces: list[str]) -> tuple[list[str], dict[int, tuple[Label, b
         slipped[len(out)] = (f.label, f.exact)
         out.append("".join(p for p in pieces[f.first:f.last] if p.strip()))
         i = f.last
-    return out + pieces[i:], slipped
+    return (*out, *pieces[i:]), MappingProxyType(slipped)
+
+
+_NOTHING_SLIPPED: Mapping[int, tuple[Label, bool]] = MappingProxyType({})
 
 
 def _split_line(line: str) -> list[str]:
@@ -288,12 +295,19 @@ def _join_spaced(pieces: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_known(text: str) -> bool:
     return bool(whole_label(text) or head_of(text) or level_of(text))
 
 
-def _split_glued(piece: str) -> list[str]:
-    """Split strong labels and indicator heads out of a piece of text; prose sentences keep their words."""
+@lru_cache(maxsize=1 << 16)
+def _split_glued(piece: str) -> tuple[str, ...]:
+    """Split strong labels and indicator heads out of a piece of text; prose sentences keep their words.
+    Cached (labels and heads repeat across a corpus's forms)."""
+    return tuple(_split_glued_parts(piece))
+
+
+def _split_glued_parts(piece: str) -> list[str]:
     heads = _head_runs(piece) + _title_runs(piece) + _money_heads(piece)
     found = [(s, e) for s, e in heads]
     for s, e, label in find_labels(piece):
@@ -447,13 +461,17 @@ def _head_runs(piece: str) -> list[tuple[int, int]]:
 
 
 def _annotate(tok: Tok) -> Tok:
-    tok.label = whole_label(tok.text)
-    tok.head = head_of(tok.text)
-    tok.levels = level_of(tok.text)
-    kind = title_kind(tok.text)
-    if kind and len(key(tok.text)) <= 60:
-        tok.title = kind
+    tok.label, tok.head, tok.levels, title = _annotation(tok.text)
+    if title:
+        tok.title = title
     return tok
+
+
+@lru_cache(maxsize=1 << 16)
+def _annotation(text: str) -> tuple[Label | None, str | None, tuple[Level, ...], str | None]:
+    """What a cell's text is: (field label, indicator column head, levels, form title kind of a short text)."""
+    kind = title_kind(text)
+    return whole_label(text), head_of(text), level_of(text), kind if kind and len(key(text)) <= 60 else None
 
 
 # ---------------------------------------------------------------- building projects
@@ -539,6 +557,17 @@ def _tokenized(grid: Grid) -> tuple[Grid, list[Tok], bool]:
             toks = [t for t in toks if id(t) not in stray]
         _LAST[:] = [(grid, toks, wrapped)]
     return _LAST[0]
+
+
+_LAST_LINES: list[tuple[Grid, tuple[str, ...]]] = []  # the last grid's lines, read as ``_ascii_lines`` gives them
+
+
+def _ascii_lines(grid: Grid) -> tuple[str, ...]:
+    """The grid's text lines (0-based tuple of 1-based lines) with full-width digits, ``％ ． ＞ ＜ ＝`` as ASCII;
+    computed once for the grid being read (every part of a document reads them)."""
+    if not _LAST_LINES or _LAST_LINES[0][0] is not grid:
+        _LAST_LINES[:] = [(grid, tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in grid.source().lines))]
+    return _LAST_LINES[0][1]
 
 
 def _interleaved_labels(toks: list[Tok]) -> list[Tok]:
@@ -642,7 +671,7 @@ def read_part(grid: Grid, first: int, last: int, unit: str | None = None,
     for line in sorted(spilled):
         cells = [t for t in _tokens(grid) if t.line == line]
         toks += cells[:spilled[line]] if spilled[line] is not None else cells
-    lines = tuple(line.translate(_FULL_WIDTH_NUMBERS) for line in grid.source().lines)
+    lines = _ascii_lines(grid)
     state = _State(grid.path, toks, lines, wrapped=_tokenized(grid)[2])
     state.unit = unit
     _read(state)

@@ -68,8 +68,11 @@ class IndicatorParse:
     findings: list[Finding]
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def _header_prefix(text: str) -> bool:

@@ -38,8 +38,11 @@ def _t2s() -> object | None:
         return None
 
 
+@lru_cache(maxsize=1 << 16)
 def simplified(text: str) -> str:
-    """Traditional characters converted to simplified (OpenCC t2s); the text unchanged without OpenCC."""
+    """Traditional characters converted to simplified (OpenCC t2s); the text unchanged without OpenCC.
+
+    Cached: the reader asks for the same labels and cells again and again."""
     converter = _t2s()
     if converter is None or not text:
         return text
@@ -54,6 +57,9 @@ def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     NFKC per character (full-width ``：`` -> ``:``), simplified characters,
     whitespace and pinyin glosses dropped. Cached: a form repeats its labels and cells.
     """
+    if "(" not in text and unicodedata.is_normalized("NFKC", text) and not _SPACE.search(text):
+        # nothing to drop or fold: a string in NFKC is NFKC character by character too
+        return simplified(text), tuple(range(len(text)))
     drop = [False] * len(text)
     for m in _PINYIN.finditer(text):
         for i in range(m.start(), m.end()):
@@ -61,17 +67,30 @@ def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        if drop[i] or ch.isspace():
+        if drop[i]:
             continue
-        for folded in unicodedata.normalize("NFKC", ch):
-            if not folded.isspace():
-                chars.append(folded)
+        folded = _fold(ch)
+        if len(folded) == 1:
+            chars.append(folded)
+            offsets.append(i)
+        else:
+            for one in folded:
+                chars.append(one)
                 offsets.append(i)
     return simplified("".join(chars)), tuple(offsets)
 
 
+@lru_cache(maxsize=1 << 14)
+def _fold(ch: str) -> str:
+    """One character after NFKC, whitespace dropped ("" for a space)."""
+    if ch.isspace():
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKC", ch) if not c.isspace())
+
+
+@lru_cache(maxsize=1 << 17)
 def key(text: str) -> str:
-    """The matching key of ``text`` (see ``key_map``)."""
+    """The matching key of ``text`` (see ``key_map``; cached on its own: most calls want the key only)."""
     return key_map(text)[0]
 
 
@@ -135,6 +154,7 @@ _WEIGHT = re.compile(r"[((]\s*\d+(?:\.\d+)?\s*分?\s*[))]$")
 _WEIGHT_AFTER = re.compile(r"[((]\d+(?:\.\d+)?分?[))]")
 
 
+@lru_cache(maxsize=1 << 16)
 def level_of(text: str) -> tuple[Level, ...]:
     """The levels a cell's text can be, allowing a weight after the label (``产出指标(50分)``); () when none."""
     k = key(text)
@@ -182,6 +202,7 @@ def head_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return (re.compile("|".join(re.escape(h) for h in distinctive)), re.compile("|".join(re.escape(h) for h in weak)))
 
 
+@lru_cache(maxsize=1 << 16)
 def head_of(text: str) -> str | None:
     """The indicator-table column a head cell names (``年度指标值`` -> target), or ``None``."""
     return indicator_heads().get(key(text).rstrip(":"))
@@ -207,6 +228,7 @@ def _labels_by_text() -> dict[str, Label]:
 _UNIT_SUFFIX = re.compile(r"[((](?:万元|元)[))]:?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def money_unit(text: str) -> str | None:
     """``万元`` or ``元`` when the text states the unit of the money around it (``(万元)``, ``单位:万元``)."""
     k = key(text)
@@ -239,6 +261,7 @@ def find_labels(text: str) -> list[tuple[int, int, Label]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def title_kind(text: str) -> str | None:
     """The kind of form a title names (declaration / self-evaluation / narrative), or ``None``."""
     k = key(text)

@@ -24,6 +24,7 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}
 _HTML_TAG = re.compile(r"</?(?:p|u|br|span|div|b|i|strong|em)\b[^>]*>", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_BLANKS = re.compile(r"[ \t]+")
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "﹝": "〔", "﹞": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
 
 
@@ -137,8 +138,9 @@ def _decode(path: str, data: bytes) -> tuple[str, str, bool]:
         ) from None
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
-    """Normalize one piece of form text without changing its meaning.
+    """Normalize one piece of form text without changing its meaning (cached: cells repeat).
 
     NFKC (full-width digits and punctuation to half-width), HTML remnants
     removed, spaces next to CJK characters removed (``长三角 G60 科创走廊`` ->
@@ -147,7 +149,7 @@ def clean(text: str) -> str:
     text = _HTML_TAG.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = _SPACE_NEAR_CJK.sub("", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 def drop_spaces_by_cjk(text: str) -> str:
