@@ -13,6 +13,9 @@ lives in ``<out>/.cache/``:
   another document rebuilds this graph too);
 - ``derived/<key>.nt`` — the derived graph (lineage, places, stated relations),
   keyed by every document and the organization index (``derived_key``);
+- ``links/<key>.pickle`` — what linking gave a build of these documents (``link_key``): every
+  named graph's key and the organization index's digest, so that a build where no document changed
+  does not link them again;
 - ``validation/<stamp>.pickle`` — the SHACL report of a whole build, and
   ``validation-parts/<key>.pickle`` the records of one part of it (one
   document's own nodes, or the nodes shared across documents; ``graph.validation``);
@@ -96,6 +99,15 @@ def derived_key(documents: list[Document], orgs: str = "") -> str:
     """The cache key of the derived graph (links across documents and years): the code, the organization
     index (``org_digest``) and every document (content and path), in build order."""
     digest = hashlib.sha256(f"derived\0{graph_fingerprint()}\0{orgs}\0".encode())
+    for doc in documents:
+        digest.update(f"{doc.sha256}\0{doc.path}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def link_key(documents: list[Document]) -> str:
+    """The cache key of what linking gives the rest of a build (the graphs' keys, ``org_digest``): the code
+    and every document (content and path), in build order."""
+    digest = hashlib.sha256(f"links\0{graph_fingerprint()}\0".encode())
     for doc in documents:
         digest.update(f"{doc.sha256}\0{doc.path}\0".encode())
     return digest.hexdigest()[:32]
@@ -204,6 +216,20 @@ class BuildCache:
     def put_derived(self, key: str, data: bytes) -> None:
         self._put("derived", key, ".nt", data)
 
+    def get_links(self, key: str) -> tuple[str, list[str]] | None:
+        """(``org_digest``, the ``graph_key`` of each document) of a build with this ``link_key``, or ``None``."""
+        found = self._unpickle("links", key)
+        if found is None or not isinstance(found[1], tuple) or len(found[1]) != 2:
+            return None
+        digest, keys = found[1]
+        if not isinstance(digest, str) or not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            return None
+        self.used.add(found[0])
+        return digest, keys
+
+    def put_links(self, key: str, value: tuple[str, list[str]]) -> None:
+        self._put("links", key, ".pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
     def get_validation_part(self, key: str) -> object | None:
         """The SHACL records of one part of a split validation (``graph.validation.Part.key``), or ``None``."""
         found = self._unpickle("validation-parts", key)
@@ -221,38 +247,52 @@ class BuildCache:
         if file is not None:
             self.used.add(file)
 
-    def current_outputs(self, stamp: str, out_dir: str | Path) -> dict[str, Path] | None:
-        """The files of the last build when they were written from the same graphs and not touched since."""
+    def current_outputs(self, stamp: str, out_dir: str | Path) -> tuple[dict[str, Path], int] | None:
+        """The files of the last build and the quads they hold, when they were written from the same graphs
+        (``stamp``) and not touched since; ``None`` otherwise."""
         file = self._path("", "outputs", ".json")
         if file is None or not file.exists():
             return None
         try:
             recorded = json.loads(file.read_text(encoding="utf-8"))
             outputs = {name: Path(path) for name, path in recorded["outputs"].items()}
+            triples = recorded["triples"]
             if recorded["stamp"] != stamp or any(Path(p).parent != Path(out_dir) for p in outputs.values()):
                 return None
             if any(_file_state(p) != recorded["files"].get(str(p)) for p in outputs.values()):
                 return None
+            if not isinstance(triples, int):
+                return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         self.used.add(file)
-        return outputs
+        return outputs, triples
 
-    def record_outputs(self, stamp: str, outputs: dict[str, Path]) -> None:
+    def record_outputs(self, stamp: str, outputs: dict[str, Path], triples: int) -> None:
+        """Note the files written from the graphs of ``stamp`` (their sizes and times) and the quads they hold."""
         file = self._path("", "outputs", ".json")
         if file is None:
             return
         record = {"stamp": stamp, "outputs": {k: str(v) for k, v in outputs.items()},
-                  "files": {str(p): _file_state(p) for p in outputs.values()}}
+                  "files": {str(p): _file_state(p) for p in outputs.values()}, "triples": triples}
         _write_atomic(file, json.dumps(record).encode("utf-8"))
         self.used.add(file)
+
+    def keep_graphs(self, keys: list[str], derived: str) -> bool:
+        """True when every named graph (``graph_key``) and the derived graph (``derived_key``) is cached; their
+        entries are then kept by ``prune`` although this build does not read them."""
+        files = [self._path("graphs", key, ".nt") for key in keys] + [self._path("derived", derived, ".nt")]
+        if any(file is None or not file.is_file() for file in files):
+            return False
+        self.used.update(file for file in files if file is not None)
+        return True
 
     def prune(self) -> int:
         """Remove entries this build did not use; returns how many were removed."""
         if self.root is None:
             return 0
         removed = 0
-        for kind in ("documents", "graphs", "derived", "validation", "validation-parts"):
+        for kind in ("documents", "graphs", "derived", "links", "validation", "validation-parts"):
             folder = self.root / kind
             if not folder.is_dir():
                 continue

@@ -21,6 +21,9 @@ for thousands of documents:
    cores, validation runs in a second process while they are written;
 5. write: Turtle, TriG, sorted N-Triples and JSON-LD (``graph.run.export``), by Oxigraph.
 
+When nothing changed (every record, link and named graph cached, and the files in ``out_dir`` written from
+those very graphs and untouched) the build stops after step 2: no graph is read, checked or written.
+
 The rdflib ``Dataset`` is assembled only when asked for (``dataset=True``,
 the default, for notebooks on a handful of documents); the command line does
 without it.
@@ -63,6 +66,7 @@ from policykg.graph.run.cache import (
     document_entry,
     graph_fingerprint,
     graph_key,
+    link_key,
     org_digest,
     output_stamp,
     read_document_entry,
@@ -217,18 +221,19 @@ def _read_all(files: list[Path], cache: BuildCache, report: BuildReport, workers
             report.errors.append(slot)
 
 
-def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache: BuildCache, report: BuildReport,
-            workers: int, cluster: Cluster | None = None) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(source graph IRI, sorted N-Triples) of every document, cached ones reused; and their cache keys.
+def _graphs(documents: list[Document], keys: list[str], linked: Callable[[], tuple[PolicyIndex, OrgIndex]],
+            cache: BuildCache, report: BuildReport, workers: int, cluster: Cluster | None = None,
+            ) -> list[tuple[str, bytes]]:
+    """(source graph IRI, sorted N-Triples) of every document, cached ones (``keys``, ``graph_key``) reused.
+    ``linked`` gives the policy and organization indexes, asked for only when a graph must be encoded.
     With ``cluster``, the graphs are encoded on its workers: each is sent its records, and the two indexes once."""
     blobs: list[bytes | None] = [None] * len(documents)
-    digest = org_digest(orgs)
-    keys = [graph_key(doc, index, digest) for doc in documents]
     todo = []
     for i, key in enumerate(keys):
         blobs[i] = cache.get_graph(key)
         if blobs[i] is None:
             todo.append(i)
+    index, orgs = linked() if todo else (None, None)
     if cluster is not None and todo:
         shared_index, shared_orgs = cluster.share(index), cluster.share(orgs)
         chunks = list(_chunks(todo, _CHUNK * 4))
@@ -253,8 +258,7 @@ def _graphs(documents: list[Document], index: PolicyIndex, orgs: OrgIndex, cache
     for i in todo:
         cache.put_graph(keys[i], blobs[i])  # type: ignore[arg-type]
     report.graphs_built = len(todo)
-    graphs = [(str(source_iri(doc)), blob) for doc, blob in zip(documents, blobs, strict=True)]
-    return graphs, keys  # type: ignore[return-value]
+    return [(str(source_iri(doc)), blob) for doc, blob in zip(documents, blobs, strict=True)]  # type: ignore[misc]
 
 
 @overload
@@ -349,20 +353,30 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     lap("read")
     if not report.documents:
         raise PolicyKGError("no document could be read: " + "; ".join(e.message for e in report.errors))
-    graphs, keys = _link_and_encode(report.documents, store, report, count, cluster, lap)
-    report.triples = sum(count_lines(blob) for _, blob in graphs)
-    lap("graph")
+    plan = _plan(report.documents, store)
+    lap("link")
+    stamp = plan.stamp
     checking = validate_graph or (validate_graph is None and len(report.documents) <= VALIDATE_UP_TO)
     if validate_graph is None and not checking:
         report.notes.append(f"the SHACL shapes were not checked: {len(report.documents)} documents are more than "
                             f"{VALIDATE_UP_TO} (minutes of validation); run `policykg validate` on the built graph, "
                             "or build with --validate")
-    stamp = output_stamp(keys)
-    if checking:  # the same graphs, from the same code and shapes, were checked by an earlier build
-        cached = store.get_validation(stamp)
-        if isinstance(cached, ValidationReport):
-            report.validation, checking = cached, False
-            lap("validate")
+    checked = store.get_validation(stamp) if checking else None
+    current = store.current_outputs(stamp, out_dir) if out_dir is not None else None
+    if current is not None and not dataset and (not checking or isinstance(checked, ValidationReport)) \
+            and store.keep_graphs(plan.keys, plan.derived):
+        # The files hold these very graphs (and, if asked, were checked): nothing to encode, check or write.
+        report.outputs, report.triples = current
+        report.validation = checked if isinstance(checked, ValidationReport) else None
+        lap("graph")
+        store.prune()
+        return None, report
+    graphs = _encode(report.documents, plan, store, report, count, cluster)
+    report.triples = sum(count_lines(blob) for _, blob in graphs)
+    lap("graph")
+    if isinstance(checked, ValidationReport):  # the same graphs, from the same code and shapes, were checked
+        report.validation, checking = checked, False
+        lap("validate")
     # With files to write and more than one core, SHACL runs in a forked process while they are written.
     beside = checking and out_dir is not None and count > 1 and "fork" in multiprocessing.get_all_start_methods()
     with contextlib.ExitStack() as stack:
@@ -378,10 +392,9 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
             store.put_validation(stamp, report.validation)
             lap("validate")
         if out_dir is not None:
-            current = store.current_outputs(stamp, out_dir)
             report.outputs_written = current is None
-            report.outputs = current or write_graphs(graphs, out_dir, workers=count)
-            store.record_outputs(stamp, report.outputs)
+            report.outputs = current[0] if current is not None else write_graphs(graphs, out_dir, workers=count)
+            store.record_outputs(stamp, report.outputs, report.triples)
             lap("write")
         if pending is not None:
             report.validation, fresh, read = pending.result()
@@ -394,25 +407,55 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
     return dataset_from_graphs(graphs), report
 
 
-def _link_and_encode(documents: list[Document], store: BuildCache, report: BuildReport, workers: int,
-                     cluster: Cluster | None = None, lap: Callable[[str], None] | None = None,
-                     ) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Stages 2 and 3 of every build: link the documents, encode each one's named graph (from ``store``
-    when cached), then the derived graph. Returns: the (named graph IRI, sorted N-Triples) pairs in document
-    order, the derived graph last, and the cache key of each."""
-    index = link_policies(documents)
-    orgs = index_organizations(documents)
-    if lap is not None:
-        lap("link")
-    graphs, keys = _graphs(documents, index, orgs, store, report, workers, cluster)
-    derived_at = derived_key(documents, org_digest(orgs))
-    links = store.get_derived(derived_at)  # no document changed: the lineage is not computed again
+@dataclass
+class _Plan:
+    """What linking decides before any graph is encoded: the cache key of every named graph."""
+
+    keys: list[str]  # ``graph_key`` of each document, in document order
+    derived: str  # ``derived_key`` of the derived graph
+    linked: Callable[[], tuple[PolicyIndex, OrgIndex]]  # the two indexes, computed when first asked for
+
+    @property
+    def stamp(self) -> str:
+        """``output_stamp`` of the graphs planned: what the written files and their validation depend on."""
+        return output_stamp([*self.keys, self.derived])
+
+
+def _plan(documents: list[Document], store: BuildCache) -> _Plan:
+    """Stage 2 of every build: link the documents (policy and organization indexes) and key their graphs.
+
+    When the same documents were linked by an earlier build with the same code, the keys are taken from
+    ``store`` (``link_key``) and the documents are linked again only if a graph has to be encoded."""
+    indexes: list[tuple[PolicyIndex, OrgIndex]] = []
+
+    def linked() -> tuple[PolicyIndex, OrgIndex]:
+        if not indexes:
+            indexes.append((link_policies(documents), index_organizations(documents)))
+        return indexes[0]
+
+    linking_at = link_key(documents)
+    known = store.get_links(linking_at)
+    if known is None:
+        index, orgs = linked()
+        digest = org_digest(orgs)
+        keys = [graph_key(doc, index, digest) for doc in documents]
+        store.put_links(linking_at, (digest, keys))
+    else:
+        digest, keys = known
+    return _Plan(keys, derived_key(documents, digest), linked)
+
+
+def _encode(documents: list[Document], plan: _Plan, store: BuildCache, report: BuildReport, workers: int,
+            cluster: Cluster | None = None) -> list[tuple[str, bytes]]:
+    """Stage 3 of every build: each document's named graph (from ``store`` when cached), then the derived
+    graph. Returns: the (named graph IRI, sorted N-Triples) pairs in document order, the derived graph last."""
+    graphs = _graphs(documents, plan.keys, plan.linked, store, report, workers, cluster)
+    links = store.get_derived(plan.derived)  # no document changed: the lineage is not computed again
     if links is None:
-        links = _derived(documents, orgs, workers)
-        store.put_derived(derived_at, links)
+        links = _derived(documents, plan.linked()[1], workers)
+        store.put_derived(plan.derived, links)
     graphs.append((str(DERIVED_GRAPH), links))
-    keys.append(hashlib.sha256(links).hexdigest()[:32])
-    return graphs, keys
+    return graphs
 
 
 def document_graphs(documents: Iterable[Document], *, workers: int | None = 1) -> list[tuple[str, bytes]]:
@@ -424,7 +467,8 @@ def document_graphs(documents: Iterable[Document], *, workers: int | None = 1) -
     stages and bytes as ``build``.
     """
     docs = list(documents)
-    graphs, _ = _link_and_encode(docs, BuildCache(None), BuildReport(documents=docs), _workers(workers))
+    store = BuildCache(None)
+    graphs = _encode(docs, _plan(docs, store), store, BuildReport(documents=docs), _workers(workers))
     return graphs
 
 

@@ -10,6 +10,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 from bench.generate import generate
+from policykg.graph.linking.link import link_policies
 from policykg.graph.rdf.build import union_graph
 from policykg.graph.run import cache, pipeline
 from policykg.graph.run.pipeline import build_dataset
@@ -53,6 +54,35 @@ def test_a_second_build_parses_nothing(seeds: Path, tmp_path: Path, parses: list
     assert _files(tmp_path / "out") == written
     assert [d.file_name for d in second.documents] == [d.file_name for d in first.documents]
     assert second.triples == first.triples == sum(len(g) for g in build_dataset(first.documents).graphs())
+
+
+def test_the_same_documents_are_not_linked_again_and_a_changed_one_is(
+        seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    linked: list[int] = []
+
+    def counting_link(documents):  # type: ignore[no-untyped-def]
+        linked.append(len(documents))
+        return link_policies(documents)
+
+    monkeypatch.setattr(pipeline, "link_policies", counting_link)
+    pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    written = _files(tmp_path / "out")
+    assert linked == [5]
+    _, again = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert linked == [5] and again.graphs_built == 0 and _files(tmp_path / "out") == written
+    # a damaged entry is a miss: linked again, the same files
+    entry = next((tmp_path / "out" / ".cache" / "links").iterdir())
+    entry.write_bytes(b"not a pickle")
+    pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert linked == [5, 5] and _files(tmp_path / "out") == written
+    # one changed document: linked again, and only the entry of this set of documents is kept
+    changed = seeds / "002_5ed4d149ac1e0066.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("250,000.00", "260,000.00"), encoding="utf-8")
+    pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
+    assert linked == [5, 5, 5]
+    assert len(list((tmp_path / "out" / ".cache" / "links").iterdir())) == 1
+    pipeline.build([seeds], tmp_path / "fresh", dataset=False, workers=1, cache=False)
+    assert _files(tmp_path / "out") == _files(tmp_path / "fresh")
 
 
 def test_a_changed_document_is_the_only_one_parsed_and_its_graph_the_only_one_rebuilt(
@@ -151,6 +181,29 @@ def test_an_unchanged_build_leaves_the_files_alone_unless_one_was_touched(seeds:
     (out / "graph.nt").unlink()
     pipeline.build([seeds], out, dataset=False, workers=1)
     assert _files(out) == written
+
+
+def test_an_unchanged_build_reads_no_graph_and_a_missing_graph_entry_is_encoded_again(
+        seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _, first = pipeline.build([seeds], out, dataset=False, workers=1)
+    written = _files(out)
+    read: list[str] = []
+    real = cache.BuildCache.get_graph
+
+    def counting(self, key):  # type: ignore[no-untyped-def]
+        read.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(cache.BuildCache, "get_graph", counting)
+    _, second = pipeline.build([seeds], out, dataset=False, workers=1)
+    assert read == [] and second.triples == first.triples and second.validation == first.validation
+    assert not second.outputs_written and second.outputs == first.outputs
+    assert len(list((out / ".cache" / "graphs").iterdir())) == 5  # kept, although not read
+    next((out / ".cache" / "graphs").iterdir()).unlink()
+    _, third = pipeline.build([seeds], out, dataset=False, workers=1)
+    assert len(read) == 5 and third.graphs_built == 1 and third.triples == first.triples
+    assert _files(out) == written and len(list((out / ".cache" / "graphs").iterdir())) == 5
 
 
 def test_the_validation_of_unchanged_graphs_is_reused_and_a_change_is_validated_again(
