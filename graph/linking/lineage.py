@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import operator
 import os
 import re
 import unicodedata
@@ -136,13 +137,18 @@ def bigrams(text: str) -> list[str]:
     return [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+@lru_cache(maxsize=1 << 16)
+def _bigram_set(text: str) -> frozenset[str]:
+    return frozenset(bigrams(text))
+
+
 @lru_cache(maxsize=1 << 18)
 def name_similarity(a: str, b: str) -> float:
     """Dice over bigrams of the core names; 0.85 when one core name (≥ 2 characters) contains the other."""
     ca, cb = core_name(a), core_name(b)
     if ca == cb:
         return 1.0
-    ga, gb = set(bigrams(ca)), set(bigrams(cb))
+    ga, gb = _bigram_set(ca), _bigram_set(cb)
     dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
     shorter, longer = sorted((ca, cb), key=len)
     contained = 0.85 if len(shorter) >= 2 and shorter in longer else 0.0
@@ -226,7 +232,8 @@ def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Dot product of two unit vectors over the terms they share (exactly rounded: the same in any order)."""
-    return math.fsum(a[g] * b[g] for g in a.keys() & b.keys())
+    shared = a.keys() & b.keys()
+    return math.fsum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 class _Scorer:
@@ -254,11 +261,11 @@ class _Scorer:
         """
         cap = max(20, min(len(profiles) // 20, 60))
         postings: dict[str, list[int]] = defaultdict(list)
-        by_id = {id(p): p for p in profiles}
         for p in profiles:
             for key in self._keys(p):
                 postings[key].append(id(p))
-        self.postings = {k: [by_id[i] for i in v] for k, v in postings.items() if 1 < len(v) <= cap}
+        # the profiles (by ``id``) under each key
+        self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items() if 1 < len(v) <= cap}
         # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise).
         self.keys: dict[int, list[str]] = {id(p): sorted(k for k in self._keys(p) if k in self.postings)
                                            for p in profiles}
@@ -278,9 +285,8 @@ class _Scorer:
         allowed = pools[id(pool)]
         found: set[int] = set()
         for key in self.keys[id(profile)]:
-            for other in self.postings.get(key, ()):
-                if id(other) in allowed:
-                    found.add(id(other))
+            found.update(self.postings.get(key, ()))
+        found.intersection_update(allowed)
         dept = profile.ref.department
         return [other for other in (pool[i] for i in sorted(allowed[x] for x in found))
                 if not (dept and other.ref.department and self._elsewhere(dept, other.ref.department))]
@@ -289,17 +295,18 @@ class _Scorer:
         """True for the same kind of office in two places (``甲区城市管理行政执法局`` / ``乙区城市管理行政执法局``):
         unrelated names that differ only before a shared ending of ``SAME_OFFICE`` characters or more. A
         programme continues within its department (or one related to it), never in another place's."""
-        if a == b or self.orgs.related(a, b):
-            return False
-        n = len(os.path.commonprefix([a[::-1], b[::-1]]))  # the shared ending
-        return SAME_OFFICE <= n < min(len(a), len(b))
+        known: dict[tuple[str, str], bool] = self.__dict__.setdefault("_elsewhere_pairs", {})
+        if (a, b) not in known:
+            n = len(os.path.commonprefix([a[::-1], b[::-1]]))  # the shared ending
+            known[a, b] = not (a == b or self.orgs.related(a, b)) and SAME_OFFICE <= n < min(len(a), len(b))
+        return known[a, b]
 
     def phrases(self, a: _Profile, b: _Profile) -> float:
         """Weight of the phrases both use, over the weight of the smaller description (0..1)."""
         if not a.shingles or not b.shingles:
             return 0.0
         small, large = (a.shingles, b.shingles) if len(a.shingles) <= len(b.shingles) else (b.shingles, a.shingles)
-        shared = math.fsum(self.shingle_idf[g] for g in small & large)
+        shared = math.fsum(map(self.shingle_idf.__getitem__, small & large))
         smaller = min(self._weight(a), self._weight(b))
         return min(1.0, shared / smaller) if smaller else 0.0
 
