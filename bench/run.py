@@ -55,7 +55,7 @@ MEMORY_LIMIT_GB = 8.0  # per query engine process
 class BuildRun:
     wall_s: float
     cpu_s: float  # user + system of the build process and its workers
-    peak_rss_mb: float  # sum of resident memory over the process tree, sampled every 20 ms
+    peak_rss_mb: float  # sum of resident memory over the process tree, sampled every 20 ms (over-states)
     max_process_rss_mb: float  # the largest single process
     parsed: int
     cached: int
@@ -63,6 +63,7 @@ class BuildRun:
     triples: int
     stages: dict[str, float]
     exit_code: int
+    peak_pss_mb: float = 0.0  # sum of proportional set sizes over the tree (``tree_pss_kb``): what the tree holds
 
 
 @dataclass
@@ -125,26 +126,62 @@ def machine() -> dict[str, str]:
 # ---------------------------------------------------------------------------- processes
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (kB)."""
-    total, stack = 0, [pid]
+def _descendants(pid: int) -> list[int]:
+    """A process and all its descendants (``/proc/PID/task/*/children``); processes gone meanwhile are left out."""
+    found, stack = [], [pid]
     while stack:
         p = stack.pop()
+        found.append(p)
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            m = re.search(r"VmRSS:\s+(\d+)", status)
-            total += int(m.group(1)) if m else 0
             for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                stack += [int(c) for c in children]
+                stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
+    return found
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory summed over a process and its descendants (kB, ``VmRSS``): a page shared by forked
+    workers is counted once per process, so this over-states the tree."""
+    total = 0
+    for p in _descendants(pid):
+        try:
+            m = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
+        except OSError:
+            continue
+        total += int(m.group(1)) if m else 0
     return total
 
 
-def run_measured(command: list[str], timeout: float | None = None, memory_limit_gb: float | None = None
-                 ) -> tuple[subprocess.CompletedProcess[str], float, float, float, float]:
-    """Run a command; returns (result, wall s, cpu s of its tree, peak tree RSS MB, largest process RSS MB).
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size summed over a process and its descendants (kB, ``Pss`` of
+    ``/proc/PID/smaps_rollup``): each page shared by n processes counts 1/n in each, so the sum is the memory
+    the whole tree holds (Linux 4.14 or later; 0 where the file cannot be read)."""
+    total = 0
+    for p in _descendants(pid):
+        try:
+            m = re.search(r"^Pss:\s+(\d+)", Path(f"/proc/{p}/smaps_rollup").read_text(), re.MULTILINE)
+        except OSError:
+            continue
+        total += int(m.group(1)) if m else 0
+    return total
+
+
+@dataclass
+class Measured:
+    """One command run by ``run_measured``."""
+
+    result: subprocess.CompletedProcess[str]
+    wall_s: float
+    cpu_s: float  # user + system of the command and every descendant it waited for
+    peak_rss_tree_mb: float  # the largest sum of VmRSS over the tree, sampled every 20 ms
+    peak_pss_tree_mb: float  # the largest sum of Pss over the tree, sampled every 100 ms: what the tree holds
+    largest_process_mb: float  # the largest max RSS of a single descendant (getrusage)
+
+
+def run_measured(command: list[str], timeout: float | None = None, memory_limit_gb: float | None = None,
+                 cwd: Path = ROOT) -> Measured:
+    """Run a command and measure it (``Measured``: wall and CPU seconds, the peak memory of its process tree).
 
     ``memory_limit_gb`` caps the address space of the command (the machine is shared: an engine that
     needs more fails with MemoryError instead of pushing others out of memory).
@@ -157,15 +194,19 @@ def run_measured(command: list[str], timeout: float | None = None, memory_limit_
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                                preexec_fn=limit if memory_limit_gb else None)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
+        n = 0
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(process.pid))
+            if n % 5 == 0:  # smaps_rollup walks the page tables: five times rarer
+                peak_pss = max(peak_pss, tree_pss_kb(process.pid))
+            n += 1
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -181,7 +222,7 @@ def run_measured(command: list[str], timeout: float | None = None, memory_limit_
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-    return result, wall, cpu, peak / 1024, after.ru_maxrss / 1024
+    return Measured(result, wall, cpu, peak / 1024, peak_pss / 1024, after.ru_maxrss / 1024)
 
 
 def _policykg() -> str:
@@ -195,15 +236,17 @@ def _policykg() -> str:
 def build(corpus: Path, out: Path, *, clean: bool) -> BuildRun:
     if clean and out.exists():
         shutil.rmtree(out)
-    result, wall, cpu, peak, largest = run_measured([_policykg(), "build", str(corpus), "--out", str(out)])
+    run = run_measured([_policykg(), "build", str(corpus), "--out", str(out)])
+    result = run.result
     counts = re.search(r"(\d+) triples; (\d+) documents parsed, (\d+) from the cache, (\d+) named graphs rebuilt",
                        result.stderr)
     stages = dict((m.group(1), float(m.group(2))) for m in re.finditer(r"(\w+) (\d+\.\d+)", _line(result.stderr, "seconds:")))
     if result.returncode not in (0, 1) or counts is None:
         raise RuntimeError(f"policykg build failed ({result.returncode}):\n{result.stderr[-2000:]}")
     triples, parsed, cached, rebuilt = (int(x) for x in counts.groups())
-    return BuildRun(round(wall, 3), round(cpu, 3), round(peak, 1), round(largest, 1), parsed, cached, rebuilt, triples,
-                    stages, result.returncode)
+    return BuildRun(round(run.wall_s, 3), round(run.cpu_s, 3), round(run.peak_rss_tree_mb, 1),
+                    round(run.largest_process_mb, 1), parsed, cached, rebuilt, triples, stages, result.returncode,
+                    round(run.peak_pss_tree_mb, 1))
 
 
 def _line(text: str, prefix: str) -> str:
@@ -318,7 +361,8 @@ def query_times(engine: str, graph_file: Path, repeats: int, timeout: float) -> 
     """Load the built graph into an engine and time every named query (median of ``repeats``)."""
     script = f"PROBE = {PROBE!r}\nPLACE = {PLACE!r}\nSCORED = {SCORED!r}\n" + _QUERY_SCRIPT
     command = [sys.executable, "-c", script, engine, str(graph_file), str(repeats), str(QUERY_LIMIT_S)]
-    result, wall, _cpu, peak, _ = run_measured(command, timeout=timeout, memory_limit_gb=MEMORY_LIMIT_GB)
+    run = run_measured(command, timeout=timeout, memory_limit_gb=MEMORY_LIMIT_GB)
+    result, peak = run.result, run.peak_rss_tree_mb
     if result.returncode != 0:
         if "MemoryError" in result.stderr:
             note = f"needed more than {MEMORY_LIMIT_GB:.0f} GB (MemoryError); not measured"
@@ -375,8 +419,8 @@ def _chromium() -> str | None:
 
 def view(graph_file: Path, html: Path) -> dict[str, object]:
     """Write the default view with ``policykg view`` and open it in headless Chromium."""
-    result, wall, _cpu, peak, _ = run_measured([_policykg(), "view", "--graph", str(graph_file), "--out", str(html)],
-                                               timeout=VIEW_TIMEOUT)
+    run = run_measured([_policykg(), "view", "--graph", str(graph_file), "--out", str(html)], timeout=VIEW_TIMEOUT)
+    result, wall, peak = run.result, run.wall_s, run.peak_rss_tree_mb
     info: dict[str, object] = {"write_s": round(wall, 3), "write_peak_mb": round(peak, 1)}
     if result.returncode != 0 or not html.exists():
         info["note"] = f"policykg view failed or timed out: {result.stderr.strip()[-300:]}"
@@ -398,8 +442,9 @@ def view(graph_file: Path, html: Path) -> dict[str, object]:
         info["open_s"] = round(time.perf_counter() - start, 3)
         info["how"] = "chromium --headless --dump-dom (until the load event; layout not awaited: Playwright not installed)"
         return info
-    result, wall, _cpu, _peak, _ = run_measured(
-        [sys.executable, "-c", _PLAYWRIGHT_SCRIPT, str(html.resolve()), chromium, "120000"], timeout=180)
+    run = run_measured([sys.executable, "-c", _PLAYWRIGHT_SCRIPT, str(html.resolve()), chromium, "120000"],
+                       timeout=180)
+    result, wall = run.result, run.wall_s
     if result.returncode != 0:
         info["note"] = f"Playwright failed: {result.stderr.strip()[-300:]}"
         return info
@@ -442,8 +487,8 @@ def markdown(info: dict[str, str], results: list[SizeResult]) -> str:
              "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += ["", "## Build (`policykg build DOCS --out OUT`, whole process)", "",
-              "| N | documents | run | wall s | docs/s | CPU s | peak RSS tree MB | largest process MB | parsed | from cache | graphs rebuilt | triples | stages (s) |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| N | documents | run | wall s | docs/s | CPU s | peak RSS tree MB | peak PSS tree MB | largest process MB | parsed | from cache | graphs rebuilt | triples | stages (s) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for name in ("cold", "warm", "incremental"):
             b: BuildRun | None = getattr(r, name)
@@ -452,7 +497,8 @@ def markdown(info: dict[str, str], results: list[SizeResult]) -> str:
             rate = r.documents / b.wall_s if b.wall_s else 0
             stages = ", ".join(f"{k} {v:.1f}" for k, v in b.stages.items())
             lines.append(f"| {r.n} | {r.documents} | {name} | {b.wall_s:.2f} | {rate:,.0f} | {b.cpu_s:.1f} | "
-                         f"{b.peak_rss_mb:,.0f} | {b.max_process_rss_mb:,.0f} | {b.parsed} | {b.cached} | "
+                         f"{b.peak_rss_mb:,.0f} | {b.peak_pss_mb:,.0f} | {b.max_process_rss_mb:,.0f} | {b.parsed} | "
+                         f"{b.cached} | "
                          f"{b.graphs_rebuilt} | {b.triples:,} | {stages} |")
     lines += ["", "## Named queries: median latency (ms)", "",
               "rdflib: `graph.sparql.store.open_graph(graph.ttl)` in memory. Oxigraph: in-memory `pyoxigraph.Store`, "
