@@ -190,8 +190,8 @@ def _wraps(run: list[Tok]) -> bool:
 def _cell_toks(toks: list[Tok], pieces: list[str], line: int, row: int, n: int, spaced: bool = False) -> int:
     """Append the tokens of one cell's pieces (labels mended, glued labels split) to ``toks``; returns the
     number of the last piece. ``spaced``: the pieces were cut at spaces, not at a separator."""
-    pieces, slipped = _mend_labels(tuple(pieces))
-    for p, piece in enumerate(pieces):
+    mended, slipped = _mend_labels(tuple(pieces))
+    for p, piece in enumerate(mended):
         n += 1
         if p in slipped:
             tok = _annotate(Tok(piece, line, row, piece=n, spaced=spaced))

@@ -233,8 +233,11 @@ def _graphs(documents: list[Document], keys: list[str], linked: Callable[[], tup
         blobs[i] = cache.get_graph(key)
         if blobs[i] is None:
             todo.append(i)
-    index, orgs = linked() if todo else (None, None)
-    if cluster is not None and todo:
+    if not todo:
+        report.graphs_built = 0
+        return [(str(source_iri(doc)), blob) for doc, blob in zip(documents, blobs, strict=True)]  # type: ignore[misc]
+    index, orgs = linked()
+    if cluster is not None:
         shared_index, shared_orgs = cluster.share(index), cluster.share(orgs)
         chunks = list(_chunks(todo, _CHUNK * 4))
         remote = [cluster.executor.submit(_graph_records, [documents[i] for i in chunk], shared_index, shared_orgs)
