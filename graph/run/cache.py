@@ -195,15 +195,22 @@ class BuildCache:
         self._put("graphs", key, ".nt", data)
 
     def get_validation(self, stamp: str) -> object | None:
-        """The SHACL report of graphs with this output stamp (``output_stamp``), or ``None``."""
+        """The SHACL report of graphs with this output stamp (``output_stamp``), or ``None``. The records of
+        the parts it was made from (``validation-parts``) are kept with it, for the next build that changes
+        one document."""
         found = self._unpickle("validation", stamp)
-        if found is None:
+        if found is None or not isinstance(found[1], tuple) or len(found[1]) != 2:
             return None
+        report, parts = cast("tuple[object, object]", found[1])
         self.used.add(found[0])
-        return found[1]
+        for key in parts if isinstance(parts, list) else ():
+            self.keep_validation_part(key)
+        return report
 
-    def put_validation(self, stamp: str, report: object) -> None:
-        self._put("validation", stamp, ".pickle", pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_validation(self, stamp: str, report: object, parts: list[str] | None = None) -> None:
+        """Store the SHACL report of ``stamp``'s graphs and the keys of the parts validated for it."""
+        data = pickle.dumps((report, list(parts or ())), protocol=pickle.HIGHEST_PROTOCOL)
+        self._put("validation", stamp, ".pickle", data)
 
     def get_derived(self, key: str) -> bytes | None:
         """The derived graph (sorted N-Triples) of a build with this ``derived_key``, or ``None``."""

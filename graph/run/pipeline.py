@@ -392,7 +392,7 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
             stack.enter_context(processes.sharing(**{"build.parts": parts}))
             report.validation = validate_graphs(graphs)
             parts.commit(parts.fresh, parts.read)
-            store.put_validation(stamp, report.validation)
+            store.put_validation(stamp, report.validation, [*parts.read, *parts.fresh])
             lap("validate")
         if out_dir is not None:
             report.outputs_written = current is None
@@ -402,7 +402,7 @@ def _build(sources: Sequence[str | Path], out_dir: str | Path | None, progress: 
         if pending is not None:
             report.validation, fresh, read = pending.result()
             parts.commit(fresh, read)
-            store.put_validation(stamp, report.validation)
+            store.put_validation(stamp, report.validation, [*read, *fresh])
             lap("validate")  # the wait for the validation after the files were written
     store.prune()
     if not dataset:

@@ -218,8 +218,12 @@ def test_the_validation_of_unchanged_graphs_is_reused_and_a_change_is_validated_
     monkeypatch.setattr(pipeline, "validate_graphs", counting)
     _, first = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
     assert checked == [6] and first.validation is not None and first.validation.conforms  # 5 documents + derived
+    parts = tmp_path / "out" / ".cache" / "validation-parts"
+    first_parts = sorted(p.name for p in parts.iterdir())
+    assert first_parts
     _, second = pipeline.build([seeds], tmp_path / "out", dataset=False, workers=1)
     assert checked == [6] and second.validation == first.validation
+    assert sorted(p.name for p in parts.iterdir()) == first_parts  # kept for the next change, though not read
     changed = seeds / "002_5ed4d149ac1e0066.txt"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("项目资金总额 250,000.00 年度资金申请总额 250,000.00",
