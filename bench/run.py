@@ -176,7 +176,9 @@ class Measured:
     cpu_s: float  # user + system of the command and every descendant it waited for
     peak_rss_tree_mb: float  # the largest sum of VmRSS over the tree, sampled every 20 ms
     peak_pss_tree_mb: float  # the largest sum of Pss over the tree, sampled every 100 ms: what the tree holds
-    largest_process_mb: float  # the largest max RSS of a single descendant (getrusage)
+    # getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest process among every child this process has waited
+    # for so far (this command's tree included; run commands from a fresh process to read it as this one's)
+    largest_process_mb: float
 
 
 def run_measured(command: list[str], timeout: float | None = None, memory_limit_gb: float | None = None,
