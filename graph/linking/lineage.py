@@ -42,7 +42,9 @@ import multiprocessing
 import operator
 import os
 import re
+import sys
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -155,16 +157,26 @@ def name_similarity(a: str, b: str) -> float:
     return max(dice, contained)
 
 
-@dataclass
+# A unit TF-IDF vector: each term's position in the weights, and the weights. Positions are below
+# VECTOR_TERMS, so they are Python's shared small ints, and the weights are one array, not a float object
+# each: scoring workers forked from the build read vectors without writing to (and copying) their pages.
+_Vector = tuple[dict[str, int], array]
+
+
+@dataclass(slots=True)
 class _Profile:
+    """What lineage compares of one project. Every term and phrase string is interned: one object per
+    distinct string for the whole corpus (memory), which forked scoring workers share."""
+
     ref: ProjectRef
     project: Project
-    text: Counter[str]  # bigrams of all the project's words
-    indicators: Counter[str]  # bigrams of its indicator names
+    text: Counter[str] | None  # bigrams of all the project's words (None once the scorer has its vectors)
+    indicators: Counter[str] | None  # bigrams of its indicator names (likewise)
     shingles: frozenset[str]  # SHINGLE-character runs of its goals, activities and indicators
     amount: Decimal | None
     context: str
-    vectors: tuple[dict[str, float], dict[str, float]] = (dict(), dict())
+    vectors: tuple[_Vector, _Vector] = (({}, array("d")), ({}, array("d")))
+    serial: int = 0  # the profile's number, one int object for every index entry that names it
 
 
 def amount_of(project: Project) -> Decimal | None:
@@ -206,9 +218,10 @@ def _profiles(documents: Iterable[Document]) -> list[_Profile]:
                                              project.achieved, names)))
             words = " ".join(filter(None, (project.name, content, " ".join(b.label for b in project.budget_lines))))
             plain = _plain(content)
-            shingles = frozenset(plain[k:k + SHINGLE] for k in range(len(plain) - SHINGLE + 1))
-            profiles.append(_Profile(ref, project, Counter(bigrams(words)), Counter(bigrams(names)), shingles,
-                                     amount_of(project), project.parent or project.name))
+            shingles = frozenset(map(sys.intern, (plain[k:k + SHINGLE] for k in range(len(plain) - SHINGLE + 1))))
+            profiles.append(_Profile(ref, project, Counter(map(sys.intern, bigrams(words))),
+                                     Counter(map(sys.intern, bigrams(names))), shingles, amount_of(project),
+                                     project.parent or project.name, serial=len(profiles)))
     return profiles
 
 
@@ -222,18 +235,21 @@ def _idf(counts: Iterable[Iterable[str]], n: int) -> dict[str, float]:
 VECTOR_TERMS = 160  # the heaviest bigrams of a text; the long tail adds memory (30,000 projects) and little else
 
 
-def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+def _vector(counts: Counter[str], idf: dict[str, float]) -> _Vector:
+    """The unit TF-IDF vector of ``counts`` ((1 + log tf) × idf), its ``VECTOR_TERMS`` heaviest terms."""
     vec = {g: (1 + math.log(c)) * idf[g] for g, c in counts.items()}
     if len(vec) > VECTOR_TERMS:
         vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:VECTOR_TERMS])
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {g: v / norm for g, v in vec.items()}
+    return {g: i for i, g in enumerate(vec)}, array("d", (v / norm for v in vec.values()))
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: _Vector, b: _Vector) -> float:
     """Dot product of two unit vectors over the terms they share (exactly rounded: the same in any order)."""
-    shared = a.keys() & b.keys()
-    return math.fsum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    (terms_a, weights_a), (terms_b, weights_b) = a, b
+    shared = terms_a.keys() & terms_b.keys()
+    return math.fsum(map(operator.mul, map(weights_a.__getitem__, map(terms_a.__getitem__, shared)),
+                         map(weights_b.__getitem__, map(terms_b.__getitem__, shared))))
 
 
 class _Scorer:
@@ -246,10 +262,12 @@ class _Scorer:
         # a phrase found in most projects (长三角G60科创走廊 …) says little: idf without the +1 floor
         self.shingle_idf = {g: w - 1 for g, w in _idf((p.shingles for p in profiles), n).items()}
         for p in profiles:
-            p.vectors = (_vector(p.text, text_idf), _vector(p.indicators, ind_idf))
+            p.vectors = (_vector(p.text or Counter(), text_idf), _vector(p.indicators or Counter(), ind_idf))
         self.orgs = orgs
         self.cache: dict[tuple[int, int], float] = {}  # scores only: features are recomputed for the few links made
         self._index(profiles)
+        for p in profiles:  # the counts are in the vectors and the index now
+            p.text = p.indicators = None
 
     def _index(self, profiles: list[_Profile]) -> None:
         """Blocking: an inverted index of what two projects can share (name bigrams, phrases, rarer bigrams).
@@ -263,28 +281,28 @@ class _Scorer:
         postings: dict[str, list[int]] = defaultdict(list)
         for p in profiles:
             for key in self._keys(p):
-                postings[key].append(id(p))
-        # the profiles (by ``id``) under each key
+                postings[sys.intern(key)].append(p.serial)
+        # the profiles (by ``serial``) under each key
         self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items() if 1 < len(v) <= cap}
         # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise).
-        self.keys: dict[int, list[str]] = {id(p): sorted(k for k in self._keys(p) if k in self.postings)
-                                           for p in profiles}
+        self.keys: list[list[str]] = [sorted(sys.intern(k) for k in self._keys(p) if k in self.postings)
+                                      for p in profiles]
 
     @staticmethod
     def _keys(p: _Profile) -> set[str]:
         name = bigrams(core_name(p.ref.name))
         # Within one department a name bigram stays a good key however common it is corpus-wide.
-        return ({f"n{g}" for g in name} | {f"s{g}" for g in p.shingles} | {f"t{g}" for g in p.text}
-                | {f"i{g}" for g in p.indicators} | {f"d{p.ref.department}\0{g}" for g in name})
+        return ({f"n{g}" for g in name} | {f"s{g}" for g in p.shingles} | {f"t{g}" for g in p.text or ()}
+                | {f"i{g}" for g in p.indicators or ()} | {f"d{p.ref.department}\0{g}" for g in name})
 
     def candidates(self, profile: _Profile, pool: list[_Profile]) -> list[_Profile]:
         """The profiles of ``pool`` that share an index key with ``profile``, in ``pool`` order."""
         pools: dict[int, dict[int, int]] = self.__dict__.setdefault("_pools", {})
         if id(pool) not in pools:
-            pools[id(pool)] = {id(p): i for i, p in enumerate(pool)}
+            pools[id(pool)] = {p.serial: i for i, p in enumerate(pool)}
         allowed = pools[id(pool)]
         found: set[int] = set()
-        for key in self.keys[id(profile)]:
+        for key in self.keys[profile.serial]:
             found.update(self.postings.get(key, ()))
         found.intersection_update(allowed)
         dept = profile.ref.department
@@ -313,9 +331,9 @@ class _Scorer:
     def _weight(self, p: _Profile) -> float:
         """The summed weight of a profile's phrases (computed once)."""
         weights: dict[int, float] = self.__dict__.setdefault("_weights", {})
-        if id(p) not in weights:
-            weights[id(p)] = sum(self.shingle_idf[g] for g in p.shingles)
-        return weights[id(p)]
+        if p.serial not in weights:
+            weights[p.serial] = sum(self.shingle_idf[g] for g in p.shingles)
+        return weights[p.serial]
 
     def score(self, later: _Profile, earlier: _Profile) -> tuple[float, dict[str, float]]:
         """The score of a pair and its features (not cached)."""
@@ -323,7 +341,7 @@ class _Scorer:
 
     def value(self, later: _Profile, earlier: _Profile) -> float:
         """The score of a pair (cached)."""
-        key = (id(later), id(earlier))
+        key = (later.serial, earlier.serial)
         if key not in self.cache:
             self.cache[key] = self._score(later, earlier)[0]
         return self.cache[key]
