@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import TypeAlias
 
 from policykg.graph import processes
 from policykg.graph.linking.orgs import OrgIndex, canonical_org, index_organizations
@@ -160,7 +161,7 @@ def name_similarity(a: str, b: str) -> float:
 # A unit TF-IDF vector: each term's position in the weights, and the weights. Positions are below
 # VECTOR_TERMS, so they are Python's shared small ints, and the weights are one array, not a float object
 # each: scoring workers forked from the build read vectors without writing to (and copying) their pages.
-_Vector = tuple[dict[str, int], array]
+_Vector: TypeAlias = "tuple[dict[str, int], array[float]]"
 
 
 @dataclass(slots=True)
@@ -203,7 +204,7 @@ def _plain(text: str) -> str:
 
 
 def _profiles(documents: Iterable[Document]) -> list[_Profile]:
-    profiles = []
+    profiles: list[_Profile] = []
     for doc in documents:
         for i, project in enumerate(doc.projects):
             year = project.fiscal_year or doc.fiscal_year
@@ -257,8 +258,8 @@ class _Scorer:
 
     def __init__(self, profiles: list[_Profile], orgs: OrgIndex) -> None:
         n = len(profiles)
-        text_idf = _idf((p.text for p in profiles), n)
-        ind_idf = _idf((p.indicators for p in profiles), n)
+        text_idf = _idf((p.text or () for p in profiles), n)
+        ind_idf = _idf((p.indicators or () for p in profiles), n)
         # a phrase found in most projects (长三角G60科创走廊 …) says little: idf without the +1 floor
         self.shingle_idf = {g: w - 1 for g, w in _idf((p.shingles for p in profiles), n).items()}
         for p in profiles:
