@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from policykg.loaders.pickling import fast_pickling
 from policykg.loaders.text import Source
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a cell stands in its file. Every number is 1-based.

@@ -12,8 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from policykg.loaders.grid import Origin
+from policykg.loaders.pickling import fast_pickling
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A sum of money as written in a form or in the narrative."""
@@ -23,6 +25,7 @@ class Amount:
     line: int  # 1-based line in the source file
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Target:
     """An indicator value (年度指标值 or 实际完成值), as written and parsed.
@@ -38,6 +41,7 @@ class Target:
     unit: str | None = None
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """One performance indicator row (三级指标) of a project's table."""
@@ -53,6 +57,7 @@ class Indicator:
     deviation_note: str | None = None  # 偏差原因分析及改进措施
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A policy document cited in a project's text: 《title》 and/or 文号."""
@@ -65,6 +70,7 @@ class Citation:
     quote: str | None = None  # the requirement quoted from it ("《建设方案》指出要：“……”")
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place or organization named in a project's text."""
@@ -75,6 +81,7 @@ class Mention:
     canonical: str | None = None  # the name the pattern data gives it (上交所 -> 上海证券交易所)
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
     """One item of 六、年度预算安排: label and amount, quantity × unit price if given."""
@@ -87,6 +94,7 @@ class BudgetLine:
     unit_price: Amount | None = None
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Funds:
     """The money fields of a project's form, each ``None`` when the form lacks it.
@@ -112,6 +120,7 @@ class Funds:
     score: Decimal | None = None
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Project:
     """One budgeted project or sub-project (二级项目/子项目) of one document.
@@ -148,6 +157,7 @@ class Project:
     mentions: tuple[Mention, ...] = ()
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Something in a document that was not understood or does not add up.
@@ -164,6 +174,7 @@ class Finding:
     text: str = ""
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Document:
     """Everything read from one source file."""
