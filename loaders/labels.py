@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from policykg.loaders.text import data_table
 
@@ -60,24 +61,14 @@ def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     if "(" not in text and unicodedata.is_normalized("NFKC", text) and not _SPACE.search(text):
         # nothing to drop or fold: a string in NFKC is NFKC character by character too
         return simplified(text), tuple(range(len(text)))
-    drop = [False] * len(text)
+    folded = list(map(_fold, text))  # per character: itself, "" (a space), or several (NFKC ㎡ -> m2)
     for m in _PINYIN.finditer(text):
-        for i in range(m.start(), m.end()):
-            drop[i] = True
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if drop[i]:
-            continue
-        folded = _fold(ch)
-        if len(folded) == 1:
-            chars.append(folded)
-            offsets.append(i)
-        else:
-            for one in folded:
-                chars.append(one)
-                offsets.append(i)
-    return simplified("".join(chars)), tuple(offsets)
+        folded[m.start():m.end()] = [""] * (m.end() - m.start())
+    joined = "".join(folded)
+    offsets = tuple(compress(range(len(text)), folded))  # the characters that left something
+    if len(offsets) != len(joined):  # some character folded to several: each of them keeps its offset
+        offsets = tuple(i for i, one in enumerate(folded) for _ in one)
+    return simplified(joined), offsets
 
 
 @lru_cache(maxsize=1 << 14)
