@@ -282,11 +282,14 @@ class _Scorer:
         postings: dict[str, list[int]] = defaultdict(list)
         for p in profiles:
             for key in self._keys(p):
-                postings[sys.intern(key)].append(p.serial)
+                postings[key].append(p.serial)
         # the profiles (by ``serial``) under each key
         self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items() if 1 < len(v) <= cap}
-        # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise).
-        self.keys: list[list[str]] = [sorted(sys.intern(k) for k in self._keys(p) if k in self.postings)
+        del postings
+        # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise),
+        # as the index's own string objects (shared, not one copy per profile).
+        own = {k: k for k in self.postings}
+        self.keys: list[list[str]] = [sorted(map(own.__getitem__, filter(own.__contains__, self._keys(p))))
                                       for p in profiles]
 
     @staticmethod
