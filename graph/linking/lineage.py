@@ -176,8 +176,8 @@ class _Profile:
     shingles: frozenset[str]  # SHINGLE-character runs of its goals, activities and indicators
     amount: Decimal | None
     context: str
+    serial: int  # the profile's position in the corpus's list, one int object for every index entry naming it
     vectors: tuple[_Vector, _Vector] = (({}, array("d")), ({}, array("d")))
-    serial: int = 0  # the profile's number, one int object for every index entry that names it
 
 
 def amount_of(project: Project) -> Decimal | None:
@@ -222,7 +222,7 @@ def _profiles(documents: Iterable[Document]) -> list[_Profile]:
             shingles = frozenset(map(sys.intern, (plain[k:k + SHINGLE] for k in range(len(plain) - SHINGLE + 1))))
             profiles.append(_Profile(ref, project, Counter(map(sys.intern, bigrams(words))),
                                      Counter(map(sys.intern, bigrams(names))), shingles, amount_of(project),
-                                     project.parent or project.name, serial=len(profiles)))
+                                     project.parent or project.name, len(profiles)))
     return profiles
 
 
