@@ -175,8 +175,17 @@ class OxigraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT queries can be shown as a table")
         names = [v.value for v in result.variables]
-        rows = tuple(tuple(_from_oxigraph(solution[name]) for name in names) for solution in result)
+        terms = _Converted()  # an IRI or value repeated across rows becomes one rdflib term, converted once
+        rows = tuple(tuple(terms[solution[name]] for name in names) for solution in result)
         return Table(tuple(names), rows)
+
+
+class _Converted(dict[Any, "Node | None"]):
+    """Oxigraph terms (and ``None`` for an unbound cell) -> rdflib terms, each converted when first seen."""
+
+    def __missing__(self, term: Any) -> Node | None:
+        value = self[term] = _from_oxigraph(term)
+        return value
 
 
 def _from_oxigraph(term: Any) -> Node | None:
@@ -191,10 +200,13 @@ def _from_oxigraph(term: Any) -> Node | None:
     raise QueryError(f"unsupported term in a query answer: {term!r}")
 
 
+_XSD_STRING = str(XSD.string)  # looked up once: rdflib's namespace attribute costs microseconds a call
+
+
 def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
     if language:
         return Literal(value, lang=language)
-    if datatype is None or datatype == str(XSD.string):
+    if datatype is None or datatype == _XSD_STRING:
         return Literal(value)
     return Literal(value, datatype=URIRef(datatype))
 

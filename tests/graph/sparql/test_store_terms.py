@@ -1,0 +1,40 @@
+"""Cells of an Oxigraph answer as rdflib terms: each kind of term, unbound cells, and values repeated across rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from policykg.graph.sparql.store import load_oxigraph
+
+TRIG = """\
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:g1 { ex:a ex:name "甲"@zh ; ex:amount "12.5"^^xsd:decimal ; ex:note "plain" ; ex:link _:b . }
+ex:g2 { ex:c ex:name "甲"@zh ; ex:amount "12.5"^^xsd:decimal . }
+"""
+
+
+def test_each_kind_of_term_and_an_unbound_cell(tmp_path: Path) -> None:
+    source = tmp_path / "graph.trig"
+    source.write_text(TRIG, encoding="utf-8")
+    store = load_oxigraph(source, tmp_path / "store")
+    try:
+        table = store.select("PREFIX ex: <http://example.org/> SELECT ?s ?name ?amount ?note ?link WHERE { "
+                             "?s ex:name ?name ; ex:amount ?amount OPTIONAL { ?s ex:note ?note } "
+                             "OPTIONAL { ?s ex:link ?link } } ORDER BY ?s")
+    finally:
+        store.close()
+    assert table.columns == ("s", "name", "amount", "note", "link")
+    (a, name_a, amount_a, note, link), (c, name_c, amount_c, no_note, no_link) = table.rows
+    assert (a, c) == (URIRef("http://example.org/a"), URIRef("http://example.org/c"))
+    # the same value in two rows is the same term, with its language or datatype kept
+    assert name_a == name_c == Literal("甲", lang="zh")
+    assert amount_a == amount_c == Literal("12.5", datatype=XSD.decimal)
+    assert amount_a.toPython() == Decimal("12.5")
+    assert note == Literal("plain") and note.datatype is None  # xsd:string is written as a plain literal
+    assert isinstance(link, BNode)
+    assert no_note is None and no_link is None
