@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
 
+import networkx as nx
+import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
@@ -78,6 +81,29 @@ def test_centrality_of_leaves_and_hubs(seed_graph: Graph) -> None:
     assert central["科普活动"].degree == 0  # linked to nothing
     # 区科委 is the 主管部门 of all 56 projects and sub-projects of 004: it holds the seed graph together
     assert analysis.centrality(analysis.to_networkx(seed_graph), top=1)[0].label == "上海市松江区科学技术委员会"
+
+
+def test_betweenness_of_a_path_and_a_star() -> None:
+    # a path a - b - c - d: b lies on (a, c) and (a, d), c on (a, d) and (b, d); 3 pairs of other nodes each
+    path = nx.path_graph(["a", "b", "c", "d"])
+    assert analysis.betweenness_centrality(path) == pytest.approx({"a": 0.0, "b": 2 / 3, "c": 2 / 3, "d": 0.0})
+    # the hub of a star lies on every path between two leaves
+    star = nx.star_graph(5)
+    assert analysis.betweenness_centrality(star) == pytest.approx({0: 1.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: 0.0})
+    assert analysis.betweenness_centrality(nx.Graph([("a", "b")])) == {"a": 0.0, "b": 0.0}
+
+
+@pytest.mark.parametrize("k", [None, 1, 40, 299])
+def test_betweenness_is_networkx_s_from_the_same_sources(k: int | None) -> None:
+    graph = nx.gnm_random_graph(300, 700, seed=3)  # several groups: isolated nodes, small islands
+    graph.add_edges_from([(300, 301), (301, 302), (303, 303)])  # a path apart, and a self-loop
+    mine = analysis.betweenness_centrality(graph, k)
+    reference = nx.betweenness_centrality(graph, k=k, seed=0 if k else None)
+    assert mine.keys() == reference.keys()
+    if k == 1:  # networkx gives NaN to the one source (no other source to count its paths)
+        assert all(math.isnan(v) for n, v in reference.items() if math.isnan(mine[n]))
+        mine = {n: v for n, v in mine.items() if not math.isnan(v)}
+    assert mine == pytest.approx({n: reference[n] for n in mine}, rel=1e-9, abs=1e-15)
 
 
 def test_projection_keeps_money_and_leaves_indicators_out(seed_graph: Graph) -> None:
