@@ -3,7 +3,9 @@
 The build hands over each document's named graph as sorted N-Triples bytes
 (``graph.rdf.ntriples``); Oxigraph turns them into Turtle and TriG (its
 serializers are streaming and written in Rust, so 4 million triples take
-seconds rather than the minutes rdflib's pretty-printers need).
+seconds rather than the minutes rdflib's pretty-printers need). Oxigraph reads
+them leniently (IRIs not validated again, which halves its parsing time): they
+are this build's own N-Triples, whose terms were made by rdflib.
 
 Output is deterministic: the same input gives byte-identical files. Named
 graphs are written in the order of their IRIs, triples in the order of their
@@ -83,20 +85,21 @@ class _ChunkReader(io.RawIOBase):
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = iter(chunks)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
+        self._offset = 0  # into the current chunk: what was read is skipped, not copied away
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer:
+        while self._offset >= len(self._buffer):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buffer = chunk
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+            self._buffer, self._offset = memoryview(chunk), 0
+        size = min(len(target), len(self._buffer) - self._offset)
+        target[:size] = self._buffer[self._offset:self._offset + size]
+        self._offset += size
         return size
 
 
@@ -105,30 +108,38 @@ def write_graphs(graphs: Sequence[tuple[str, bytes]], out_dir: str | Path, worke
     ``out_dir`` (created if missing).
 
     ``graphs``: (named graph IRI, sorted N-Triples bytes) per source document. ``workers`` > 1: on graphs of
-    more than ``PARALLEL_WRITE_FROM`` triples, Turtle, TriG and JSON-LD are written by forked processes at
-    once (the same bytes as one after another).
+    more than ``PARALLEL_WRITE_FROM`` triples, forked processes write TriG while this one writes N-Triples, then
+    Turtle and JSON-LD from it (the same bytes as one after another).
     Returns: format name -> path written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig", "nt": out / "graph.nt",
              "jsonld": out / "graph.jsonld", "context": out / "context.jsonld"}
-    tmp = _temporary(paths["nt"])
-    with tmp.open("wb") as stream:
-        stream.writelines(union_lines(graphs))
-    tmp.replace(paths["nt"])
-    formats = ("turtle", "trig", "jsonld")
     big = workers > 1 and sum(blob.count(b"\n") for _, blob in graphs) > PARALLEL_WRITE_FROM
     if big and "fork" in multiprocessing.get_all_start_methods():
         with processes.sharing(**{"export.graphs": graphs, "export.paths": paths}), \
-                processes.pool(min(workers, len(formats))) as pool:  # the writers read the graphs without pickling
-            for future in [pool.submit(_write_format, name) for name in formats]:
+                processes.pool(min(workers, 3)) as pool:  # the writers read the graphs without pickling
+            # TriG is made from the named graphs, Turtle and JSON-LD from graph.nt: TriG is written while
+            # graph.nt is, the other two once it is there.
+            futures = [pool.submit(_write_format, "trig")]
+            _write_ntriples(graphs, paths["nt"])
+            futures += [pool.submit(_write_format, name) for name in ("turtle", "jsonld")]
+            for future in futures:
                 future.result()
     else:
-        for name in formats:
+        _write_ntriples(graphs, paths["nt"])
+        for name in ("turtle", "trig", "jsonld"):
             _write_format(name, graphs, paths)
     _write(paths["context"], _dump({"@context": CONTEXT}).encode("utf-8"))
     return paths
+
+
+def _write_ntriples(graphs: Iterable[tuple[str, bytes]], path: Path) -> None:
+    tmp = _temporary(path)
+    with tmp.open("wb") as stream:
+        stream.writelines(union_lines(graphs))
+    tmp.replace(path)
 
 
 PARALLEL_WRITE_FROM = 500_000  # triples; below, forking costs more than writing
@@ -139,11 +150,11 @@ def _write_format(name: str, graphs: Sequence[tuple[str, bytes]] | None = None,
     graphs = graphs if graphs is not None else processes.SHARED["export.graphs"]
     paths = paths if paths is not None else processes.SHARED["export.paths"]
     if name == "turtle":
-        _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES), paths["turtle"],
+        _serialize(pyoxigraph.parse(path=str(paths["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True), paths["turtle"],
                    pyoxigraph.RdfFormat.TURTLE)
     elif name == "trig":
         reader = io.BufferedReader(_ChunkReader(nquads(graphs)), buffer_size=1 << 20)
-        _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS), paths["trig"],
+        _serialize(pyoxigraph.parse(reader, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True), paths["trig"],
                    pyoxigraph.RdfFormat.TRIG)
     else:
         _write_jsonld(paths["nt"], paths["jsonld"])
@@ -157,7 +168,7 @@ def _write_jsonld(nt: Path, path: Path) -> None:
         _write(path, jsonld_text(graph).encode("utf-8"))
         return
     expanded = path.with_name(f".{path.name}.{os.getpid()}.expanded")
-    pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES), str(expanded),
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True), str(expanded),
                          pyoxigraph.RdfFormat.JSON_LD)
     tmp = _temporary(path)
     with tmp.open("wb") as stream, expanded.open("rb") as body:

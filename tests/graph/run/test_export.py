@@ -3,6 +3,7 @@ named graph per source document; JSON-LD carries the context and the same triple
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import XSD, Dataset, Graph, Literal
 
+from policykg.graph.run import export
 from tests.conftest import ROOT, SEEDS
 
 FILES = ("graph.ttl", "graph.trig", "graph.nt", "graph.jsonld", "context.jsonld")
@@ -73,3 +75,26 @@ def test_jsonld_has_the_triples_of_turtle_and_the_context(builds: tuple[Path, Pa
     assert context["dcterms"] == "http://purl.org/dc/terms/"
     assert context["prov"] == "http://www.w3.org/ns/prov#"
     assert any("pkg:fiscalYear" in node for node in document["@graph"])  # compacted with the context
+
+
+def test_the_forked_writers_write_the_same_bytes(builds: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset = Dataset()
+    dataset.parse(builds[0] / "graph.trig", format="trig")
+    graphs = export.dataset_graphs(dataset)
+    export.write_graphs(graphs, tmp_path / "one", workers=1)
+    monkeypatch.setattr(export, "PARALLEL_WRITE_FROM", 0)  # the seeds are small: fork the writers anyway
+    export.write_graphs(graphs, tmp_path / "forked", workers=2)
+    for name in FILES:
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert (tmp_path / "one" / "graph.nt").read_bytes() == (builds[0] / "graph.nt").read_bytes()
+
+
+@pytest.mark.parametrize("size", [1, 3, 1 << 20])
+def test_the_chunk_reader_gives_the_chunks_in_order(size: int) -> None:
+    chunks = [b"<a> <b> <c> .\n", b"", b"x" * 10, "中文 .\n".encode(), b"", b"end"]
+    reader = io.BufferedReader(export._ChunkReader(chunks), buffer_size=size)
+    read = []
+    while piece := reader.read(size):
+        read.append(piece)
+    assert b"".join(read) == b"".join(chunks)
