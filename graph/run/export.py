@@ -45,21 +45,14 @@ CONTEXT: dict[str, str] = prefixes("pkg", "id", "fw", "dcterms", "prov", "org", 
 COMPACT_JSONLD_UP_TO = 200_000  # triples; rdflib's compaction takes minutes on millions
 
 
-def _lines(blob: bytes) -> Iterator[bytes]:
-    start = 0
-    while start < len(blob):
-        end = blob.index(b"\n", start) + 1
-        yield blob[start:end]
-        start = end
-
-
 def union_lines(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
     """All triples of the named graphs, de-duplicated, as sorted N-Triples lines.
 
-    A merge of the graphs' sorted lines: memory stays with the graphs, not a copy of the union.
+    A merge of the graphs' sorted lines: memory stays with the graphs, not a copy of the union (a ``BytesIO``
+    shares the bytes it is made from, and splits lines in C).
     """
     last = None
-    for line in heapq.merge(*(_lines(blob) for _, blob in graphs)):
+    for line in heapq.merge(*(io.BytesIO(blob) for _, blob in graphs)):
         if line != last:
             yield line
             last = line

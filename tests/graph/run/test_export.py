@@ -98,3 +98,10 @@ def test_the_chunk_reader_gives_the_chunks_in_order(size: int) -> None:
     while piece := reader.read(size):
         read.append(piece)
     assert b"".join(read) == b"".join(chunks)
+
+
+def test_the_union_has_every_line_once_in_order() -> None:
+    first = b'<a> <p> "1" .\n<b> <p> "\\u4e2d" .\n<c> <p> <d> .\n'
+    second = b'<a> <p> "0" .\n<b> <p> "\\u4e2d" .\n<e> <p> <f> .\n'  # one triple shared with the first graph
+    union = export.union_ntriples([("g1", first), ("g2", second), ("g3", b"")])
+    assert union == b'<a> <p> "0" .\n<a> <p> "1" .\n<b> <p> "\\u4e2d" .\n<c> <p> <d> .\n<e> <p> <f> .\n'
