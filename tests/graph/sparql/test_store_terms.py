@@ -31,7 +31,7 @@ def test_each_kind_of_term_and_an_unbound_cell(tmp_path: Path) -> None:
     assert table.columns == ("s", "name", "amount", "note", "link")
     (a, name_a, amount_a, note, link), (c, name_c, amount_c, no_note, no_link) = table.rows
     assert (a, c) == (URIRef("http://example.org/a"), URIRef("http://example.org/c"))
-    # the same value in two rows is the same term, with its language or datatype kept
+    # a value repeated in two rows reads back equal in both, with its language or datatype kept
     assert name_a == name_c == Literal("甲", lang="zh")
     assert amount_a == amount_c == Literal("12.5", datatype=XSD.decimal)
     assert amount_a.toPython() == Decimal("12.5")
