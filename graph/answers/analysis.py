@@ -16,29 +16,35 @@ from __future__ import annotations
 
 import math
 import random
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import igraph
 import networkx as nx
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from policykg.graph.answers import subgraph
 from policykg.graph.answers.describe import (
     KIND_OF_CLASS,
+    MONEY_BASIS,
+    Money,
+    choose_label,
+    choose_money,
     find_nodes,
     kind_of,
     label_of,
-    money_of,
     project_money,
     source_of,
-    top_level,
+    top_level_by,
     year_of,
 )
 from policykg.graph.answers.subgraph import as_store
 from policykg.graph.errors import QueryError
-from policykg.graph.sparql.store import Store
+from policykg.graph.sparql.store import MemoryStore, Store
 from policykg.ontology import ORG, PKG
 
 # predicate -> (relation name, drawn from object to subject?)
@@ -130,6 +136,114 @@ def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
     return g
 
 
+def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
+    """``to_networkx`` of the graph of ``source``, asked for through SPARQL SELECT as text, without rdflib terms.
+
+    Reads every entity's rdf:type, rdfs:label, dcterms:title and pkg:fiscalYear, the amounts of
+    ``MONEY_BASIS`` of each project, the pkg:amount of each budget line, the ``PROJECTION`` links (and
+    pkg:hasIndicator with ``indicators``) and the names of the linked nodes of no class read; nothing else.
+    ``source``: any ``graph.sparql.store`` store or an rdflib graph (an rdflib graph, or a ``MemoryStore``, is
+    projected by ``to_networkx`` itself). Returns: the same nodes, attributes and edges, in the same order, as
+    ``to_networkx`` of the whole graph (tests/graph/answers/test_store_answers.py). Raises: QueryError.
+    """
+    store = as_store(source)
+    if isinstance(store, MemoryStore):
+        return to_networkx(store.graph, indicators=indicators)
+    kinds = {str(cls): kind for cls, kind in KIND_OF_CLASS.items() if kind != "indicator" or indicators}
+    budget_line = str(PKG.BudgetLine)
+    classes: dict[str, list[str]] = defaultdict(list)  # node -> its classes among those read, in the store's order
+    for node, cls in subgraph.typed(store, [*(f"<{c}>" for c in kinds), f"<{budget_line}>"]):
+        classes[node].append(cls)
+    facts: dict[str, dict[str, list[tuple[str, str | None]]]] = defaultdict(lambda: defaultdict(list))
+
+    def read(found: list[tuple[str, ...]]) -> None:
+        for node, prop, value, language in found:
+            facts[node][prop].append((value, language or None))
+
+    read(subgraph.facts(store, [*(f"<{c}>" for c in kinds), f"<{budget_line}>"],
+                        ("rdfs:label", "dcterms:title", "pkg:fiscalYear", "pkg:amount")))
+    read(subgraph.facts(store, ["pkg:Project"], [f"<{p}>" for p, _ in MONEY_BASIS]))
+    relations = {str(p): r for p, r in PROJECTION.items()}
+    if indicators:
+        relations[str(PKG.hasIndicator)] = ("indicator", False)
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in sorted(set(subgraph.linked(store, [f"<{p}>" for p in relations]))):  # each triple once
+        links[p].append((s, o))
+    untyped = sorted({n for pairs in links.values() for pair in pairs for n in pair if n not in classes})
+    read(subgraph.named(store, untyped))
+    children: dict[str, list[str]] = defaultdict(list)
+    for s, o in links[str(PKG.partOf)]:
+        children[o].append(s)  # in IRI order: the links are sorted
+
+    def first(node: str, prop: URIRef) -> str | None:
+        found = facts[node].get(str(prop)) if node in facts else None
+        return found[0][0] if found else None
+
+    def money(project: str) -> Money | None:
+        return choose_money(lambda prop: first(project, prop), lambda: (money(c) for c in children.get(project, ())))
+
+    def attributes(node: str) -> dict[str, object]:
+        known = classes.get(node, [])
+        kind = next((k for c, k in kinds.items() if c in known), None)
+        kind = kind or ("budget-line" if budget_line in known else "other")
+        yuan: Decimal | None = None
+        if kind == "project":
+            found = money(node)
+            yuan = found.yuan if found else None
+        elif kind == "budget-line" and (amount := first(node, PKG.amount)) is not None:
+            yuan = Decimal(amount)
+        labels = facts[node].get(str(RDFS.label), []) if node in facts else []
+        return {"kind": kind, "label": choose_label(labels, first(node, DCTERMS.title), node),
+                "year": first(node, PKG.fiscalYear), "yuan": yuan}
+
+    g = nx.MultiDiGraph()
+    for cls in kinds:
+        for node in sorted(n for n, c in classes.items() if cls in c):
+            g.add_node(node, **attributes(node))
+    justified = set(links[str(PKG.justifiedBy)])
+    cites = str(PKG.cites)
+    for prop, (relation, backwards) in relations.items():
+        for s, o in links[prop]:
+            if prop == cites and (s, o) in justified:
+                continue
+            a, b = (o, s) if backwards else (s, o)
+            for node in (a, b):
+                if node not in g:
+                    g.add_node(node, **attributes(node))
+            g.add_edge(a, b, relation=relation)
+    return g
+
+
+def _parents(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Sub-project -> the project it is part of (pkg:partOf, a ``has_part`` edge into it)."""
+    parents: dict[str, str] = {}
+    for a, b, relation in g.edges(data="relation"):
+        if relation == "has_part":
+            parents.setdefault(b, a)
+    return parents
+
+
+def _money_of(g: nx.MultiDiGraph, projects: Iterable[str], parents: dict[str, str]) -> Decimal:
+    """``describe.money_of`` on the projection: the ``yuan`` of the projects, a sub-project not counted again when
+    its parent (``parents``, from ``_parents``) is among them."""
+    chosen = top_level_by(projects, parents.get)
+    return sum((y for p in chosen if (y := g.nodes[p]["yuan"]) is not None), Decimal(0))
+
+
+def _simple(g: nx.MultiDiGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
+    """The undirected simple graph of ``g`` (of ``nodes`` only, when given), its nodes in ``g``'s order without
+    attributes: what ``nx.Graph(g.to_undirected(as_view=True))`` gives, built without networkx's views."""
+    simple = nx.Graph()
+    if nodes is None:
+        simple.add_nodes_from(g)
+        simple.add_edges_from(g.edges())
+    else:
+        kept = set(nodes)
+        simple.add_nodes_from(n for n in g if n in kept)
+        simple.add_edges_from((a, b) for a, b in g.edges() if a in kept and b in kept)
+    return simple
+
+
 def _attributes(graph: Graph, node: Node) -> dict[str, object]:
     kind = kind_of(graph, node) or ("budget-line" if (node, RDF.type, PKG.BudgetLine) in graph else "other")
     yuan: Decimal | None = None
@@ -151,6 +265,7 @@ def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10, *,
     if by not in ("justified_by", "cites"):
         raise ValueError(f"by={by!r}: use 'justified_by' or 'cites'")
     g = g if g is not None else to_networkx(graph)
+    parents = _parents(g)
     out = []
     for node, data in g.nodes(data=True):
         if data["kind"] != "policy":
@@ -159,7 +274,7 @@ def most_cited(graph: Graph, g: nx.MultiDiGraph | None = None, top: int = 10, *,
         cited = justified | {b for _, b, r in g.out_edges(node, data="relation") if r == "cited_by"}
         number = graph.value(URIRef(node), PKG.docNumber)
         out.append(CitedPolicy(node, data["label"], str(number) if number is not None else None, len(justified),
-                               len(cited), money_of(graph, (URIRef(p) for p in justified))))
+                               len(cited), _money_of(g, justified, parents)))
     if by == "cites":
         out.sort(key=lambda c: (-c.cites, -c.justified_by, c.title, c.iri))
     else:
@@ -173,7 +288,7 @@ def centrality(g: nx.MultiDiGraph, top: int = 10, kinds: tuple[str, ...] | None 
     ``kinds`` limits the answer (not the computation) to some kinds, e.g. ``("policy",)``.
     Exact up to ``EXACT_BETWEENNESS_UP_TO`` nodes, estimated from a seeded sample above.
     """
-    undirected = nx.Graph(g.to_undirected(as_view=True))
+    undirected = _simple(g)
     if len(undirected) == 0:
         return []
     k = None if len(undirected) <= EXACT_BETWEENNESS_UP_TO else SAMPLED_SOURCES
@@ -225,7 +340,7 @@ def justification_paths(graph: Graph, policy: str, g: nx.MultiDiGraph | None = N
     if policy not in g:
         return []
     justified = [b for _, b, r in g.out_edges(policy, data="relation") if r == "justifies"]
-    starts = sorted(str(p) for p in top_level(graph, (URIRef(p) for p in justified)))
+    starts = sorted(top_level_by(justified, _parents(g).get))
     paths: list[tuple[Step, ...]] = []
 
     def walk(path: tuple[Step, ...], node: str) -> None:
@@ -257,7 +372,8 @@ def components(graph: Graph, g: nx.MultiDiGraph | None = None, *, through_organi
     """
     g = g if g is not None else to_networkx(graph)
     keep = {"project", "policy", "budget-line", "place"} | ({"organization"} if through_organizations else set())
-    sub = g.subgraph(n for n, d in g.nodes(data=True) if d["kind"] in keep).to_undirected(as_view=True)
+    sub = _simple(g, (n for n, d in g.nodes(data=True) if d["kind"] in keep))
+    parents = _parents(g)
     out = []
     for members in nx.connected_components(sub):
         kinds = [g.nodes[n]["kind"] for n in members]
@@ -266,7 +382,7 @@ def components(graph: Graph, g: nx.MultiDiGraph | None = None, *, through_organi
             continue
         biggest = sorted(projects, key=lambda n: (-(g.nodes[n]["yuan"] or 0), g.nodes[n]["label"]))[:3]
         out.append(Component(len(members), len(projects), kinds.count("policy"), kinds.count("organization"),
-                             money_of(graph, (URIRef(p) for p in projects)),
+                             _money_of(g, projects, parents),
                              tuple(sorted({y for n in projects if (y := g.nodes[n]["year"])})),
                              tuple(g.nodes[n]["label"] for n in biggest)))
     out.sort(key=lambda c: (-c.size, -c.yuan, c.largest))
@@ -298,37 +414,18 @@ class Report:
     paths: list[tuple[Step, ...]]
 
 
-def projection(source: Store | Graph, *, indicators: bool = False) -> Graph:
-    """The triples of ``source`` that ``to_networkx`` and the analyses read, fetched through SPARQL SELECT.
-
-    That is every entity's rdf:type, names (label, title, 文号, year), every project's amounts and
-    pkg:partOf, budget-line amounts and the ``PROJECTION`` links (and pkg:hasIndicator with
-    ``indicators``); no long texts, indicators, citations or audit findings. ``source``: any
-    ``graph.sparql.store`` store or an rdflib graph. Returns: a new rdflib ``Graph``. Raises: QueryError.
-    """
-    store = as_store(source)
-    kinds = [k for k in KIND_OF_CLASS.values() if k != "indicator" or indicators]
-    graph = subgraph.entities(store, kinds, extra=("pkg:amount",))
-    subgraph.entities(store, (), graph, classes=("pkg:BudgetLine",), extra=("pkg:amount",))
-    subgraph.money(store, graph)
-    subgraph.links(store, (*subgraph.LINKS, *(("pkg:hasIndicator",) if indicators else ())), graph)
-    typed = set(graph.subjects(RDF.type, None))
-    untyped = {n for s, _, o in graph.triples((None, None, None)) for n in (s, o)
-               if isinstance(n, URIRef) and n not in typed}
-    subgraph.names(store, untyped, graph)  # linked nodes of no class: their names, as to_networkx reads them
-    return graph
-
-
 def analyze(source: Store | Graph, *, policy: str | None = None, top: int = 10) -> Report:
     """All analyses at once. ``policy``: a label fragment, 文号 or IRI (default: the most cited policy).
 
     ``source``: any ``graph.sparql.store`` store (Oxigraph on disk, an endpoint) or an rdflib graph; only the
-    entity skeleton (``projection``) and the sources of the policy's paths are asked for.
+    entity skeleton (``skeleton``), the names of the policy documents and the sources of the policy's paths
+    are asked for.
     Raises: QueryError when ``policy`` names no policy document or several, or from the store.
     """
     store = as_store(source)
-    graph = projection(store)
-    g = to_networkx(graph)
+    g = skeleton(store)
+    # the names and 文号 of the policy documents (most_cited, find_nodes); the sources of a path's steps below
+    graph = store.graph if isinstance(store, MemoryStore) else subgraph.entities(store, ("policy",))
     cited = most_cited(graph, g, top)
     if policy:
         found = find_nodes(graph, policy, kinds=("policy",))

@@ -12,10 +12,10 @@ which shows tooltips with ``innerText``, so document text cannot run as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -25,6 +25,7 @@ from policykg.graph.errors import QueryError
 from policykg.loaders.text import normalize_brackets, squash
 from policykg.ontology import ORG, PKG
 
+N = TypeVar("N", bound=Hashable)  # a node: an rdflib term, or an IRI string
 KIND_OF_CLASS: dict[Node, str] = {  # keyed by Node: an rdf:type object is looked up as it comes
     PKG.Project: "project",
     PKG.PolicyDocument: "policy",
@@ -76,9 +77,18 @@ def kind_of(graph: Graph, node: Node) -> str | None:
 
 def label_of(graph: Graph, node: Node) -> str:
     """The Chinese rdfs:label (the documents' own name), else any label, else dcterms:title, else the IRI's end."""
-    labels = sorted(graph.objects(node, RDFS.label), key=lambda v: (getattr(v, "language", None) != "zh", str(v)))
-    value = labels[0] if labels else graph.value(node, DCTERMS.title)
-    return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
+    title = graph.value(node, DCTERMS.title)
+    return choose_label(((str(v), getattr(v, "language", None)) for v in graph.objects(node, RDFS.label)),
+                        None if title is None else str(title), str(node))
+
+
+def choose_label(labels: Iterable[tuple[str, str | None]], title: str | None, node: str) -> str:
+    """``label_of`` from its parts: the rdfs:label values as (text, language tag or ``None``), the dcterms:title
+    (``None`` when not given) and the node's IRI."""
+    chosen = min(labels, key=lambda label: (label[1] != "zh", label[0]), default=None)
+    if chosen is not None:
+        return chosen[0]
+    return title if title is not None else node.rsplit("/", 1)[-1]
 
 
 def year_of(graph: Graph, node: Node) -> str | None:
@@ -125,28 +135,41 @@ def project_money(graph: Graph, project: Node) -> Money | None:
     A parent declared without a form of its own (001's G60科创走廊建设) gets the
     sum of its 二级项目; ``None`` when nothing is known.
     """
+    return choose_money(lambda prop: graph.value(project, prop),
+                        lambda: (project_money(graph, c) for c in children_of(graph, project)))
+
+
+def choose_money(amount: Callable[[URIRef], object | None], parts: Callable[[], Iterable[Money | None]]) -> Money | None:
+    """``project_money`` from its parts: ``amount(prop)`` gives the project's value of a ``MONEY_BASIS`` predicate
+    (a literal or its lexical form, in yuan; ``None`` when not stated); ``parts()`` the money of its sub-projects,
+    asked for only when no amount is stated."""
     for prop, basis in MONEY_BASIS:
-        value = graph.value(project, prop)
+        value = amount(prop)
         if value is not None:
             return Money(Decimal(str(value)), basis)
-    parts = [m for m in (project_money(graph, c) for c in children_of(graph, project)) if m is not None]
-    if parts:
-        return Money(sum((m.yuan for m in parts), Decimal(0)), "sum of sub-projects 子项目合计")
+    summed = [m for m in parts() if m is not None]
+    if summed:
+        return Money(sum((m.yuan for m in summed), Decimal(0)), "sum of sub-projects 子项目合计")
     return None
 
 
 def top_level(graph: Graph, projects: Iterable[Node]) -> set[Node]:
     """The given projects less those whose parent (at any depth) is among them: money counted once."""
+    return top_level_by(projects, lambda p: graph.value(p, PKG.partOf))
+
+
+def top_level_by(projects: Iterable[N], parent: Callable[[N], N | None]) -> set[N]:
+    """``top_level`` with ``parent(p)`` giving the pkg:partOf of ``p`` (``None`` for a top-level project)."""
     chosen = set(projects)
 
-    def has_chosen_ancestor(p: Node) -> bool:
-        seen: set[Node] = set()
-        parent = graph.value(p, PKG.partOf)
-        while parent is not None and parent not in seen:
-            if parent in chosen:
+    def has_chosen_ancestor(p: N) -> bool:
+        seen: set[N] = set()
+        up = parent(p)
+        while up is not None and up not in seen:
+            if up in chosen:
                 return True
-            seen.add(parent)
-            parent = graph.value(parent, PKG.partOf)
+            seen.add(up)
+            up = parent(up)
         return False
 
     return {p for p in chosen if not has_chosen_ancestor(p)}

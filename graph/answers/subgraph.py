@@ -27,7 +27,7 @@ from rdflib.term import Node
 from policykg.graph.answers.describe import KIND_OF_CLASS, MONEY_FACTS
 from policykg.graph.rdf.prefixes import sparql_prefixes
 from policykg.graph.sparql.bindings import sparql_term
-from policykg.graph.sparql.store import MemoryStore, Store
+from policykg.graph.sparql.store import MemoryStore, Store, values
 from policykg.ontology import PKG
 
 CHUNK = 200  # IRIs per query
@@ -73,6 +73,44 @@ def triples(store: Store, where: str, graph: Graph | None = None) -> Graph:
         if s is not None and p is not None and o is not None:
             add((s, p, o))
     return graph
+
+
+def rows(store: Store, where: str, select: str = "?s ?p ?o") -> list[tuple[str, ...]]:
+    """The rows of ``SELECT {select} WHERE { where }`` (with ``PREFIXES``) as text (``store.values``), rows with
+    an unbound cell left out: what an answer that needs no rdflib terms reads (``analysis.skeleton``).
+    Raises: QueryError from the store."""
+    found = values(store, f"{PREFIXES}SELECT {select} WHERE {{ {where} }}")
+    return [row for row in found if None not in row]  # type: ignore[misc]  # None is left out
+
+
+def typed(store: Store, classes: Iterable[str]) -> list[tuple[str, ...]]:
+    """(node IRI, class IRI) for every node of ``classes`` (``<iri>`` or ``pkg:…``)."""
+    return rows(store, _each("o", classes, "?s a ?o", bind=True), "?s ?o")
+
+
+def facts(store: Store, classes: Iterable[str], predicates: Iterable[str]) -> list[tuple[str, ...]]:
+    """(node IRI, predicate IRI, value text, language tag or ``""``) for the ``predicates`` (``pkg:…``, ``<iri>``)
+    of every node of ``classes``, each fact once however many of the classes the node has.
+
+    One query for all the classes: each predicate's triples are joined with the nodes by hashing (``_of_class``),
+    so a query costs a scan of them, however few nodes it is about."""
+    nodes = f"SELECT DISTINCT ?s WHERE {{ {_values('c', classes)} ?s a ?c }}"
+    pattern = f"{{ {nodes} }} {{ SELECT * WHERE {{ ?s ?p ?o }} }}"
+    return rows(store, _each("p", predicates, pattern, bind=True), "?s ?p ?o (LANG(?o) AS ?l)")
+
+
+def linked(store: Store, predicates: Iterable[str]) -> list[tuple[str, ...]]:
+    """(subject, predicate, object) text of every triple whose predicate is among ``predicates``."""
+    return rows(store, _each("p", predicates, "?s ?p ?o", bind=True))
+
+
+def named(store: Store, nodes: Iterable[str]) -> list[tuple[str, ...]]:
+    """(node IRI, predicate IRI, value text, language tag or ``""``) for the names (``NAMES``) of ``nodes`` (IRIs)."""
+    found: list[tuple[str, ...]] = []
+    for chunk in _chunks(URIRef(n) for n in nodes):
+        found += rows(store, _each("s", chunk, "?s ?p ?o", bind=True) + " " + _values("p", NAMES),
+                      "?s ?p ?o (LANG(?o) AS ?l)")
+    return found
 
 
 def _values(var: str, terms: Iterable[str]) -> str:

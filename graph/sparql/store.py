@@ -180,6 +180,29 @@ class OxigraphStore:
         return Table(tuple(names), rows)
 
 
+    def values(self, query: str) -> list[tuple[str | None, ...]]:
+        """``select`` with each cell as its text (an IRI, a blank node's label, a literal's lexical form; ``None``
+        when unbound), read from Oxigraph's terms without making rdflib terms. Raises: QueryError."""
+        try:
+            result = self.store.query(query, use_default_graph_as_union=self.union_default_graph)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(f"the SPARQL query failed: {exc}") from None
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("only SELECT queries can be shown as a table")
+        width = range(len(result.variables))
+        return [tuple(None if (term := solution[i]) is None else term.value for i in width) for solution in result]
+
+
+def values(store: Store, query: str) -> list[tuple[str | None, ...]]:
+    """The rows of SELECT ``query`` on ``store``, each cell as its text (an IRI, a blank node's label, a literal's
+    lexical form; ``None`` when unbound), in the store's order: what a caller that needs no rdflib terms reads
+    (Oxigraph answers without making them). A language tag or datatype is asked for in the query
+    (``LANG(?o)``). Raises: QueryError from the store."""
+    if isinstance(store, OxigraphStore):
+        return store.values(query)
+    return [tuple(None if cell is None else str(cell) for cell in row) for row in store.select(query).rows]
+
+
 class _Converted(dict[Any, "Node | None"]):
     """Oxigraph terms (and ``None`` for an unbound cell) -> rdflib terms, each converted when first seen."""
 

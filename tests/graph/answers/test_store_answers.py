@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph, Literal
+from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from policykg.graph.answers import analysis
@@ -14,8 +16,9 @@ from policykg.graph.answers.evolution import evolution, timeline_dict
 from policykg.graph.cli import app
 from policykg.graph.errors import QueryError
 from policykg.graph.sparql.server import Server
-from policykg.graph.sparql.store import MemoryStore, OxigraphStore
+from policykg.graph.sparql.store import MemoryStore, OxigraphStore, load_oxigraph
 from policykg.graph.views import html as views
+from policykg.ontology import ID, ORG, PKG
 from tests.conftest import SEEDS
 
 STORES = ("oxigraph_store", "oxigraph_union_store")
@@ -32,6 +35,23 @@ def test_analyze_is_the_same_from_oxigraph(name: str, memory_store: MemoryStore,
     (number,) = [n for n, line in enumerate(lines, 1) if "高新技术企业认定专项补贴项目（" in line]
     (path,) = analysis.analyze(other, policy="沪松府规〔2019〕23号").paths
     assert path[1].source == f"004_b5c1e20c1c71ec69.txt line {number}"
+
+
+@pytest.mark.parametrize("name", STORES)
+@pytest.mark.parametrize("indicators", [False, True])
+def test_the_skeleton_asked_of_a_store_is_the_projection_of_the_whole_graph(
+        name: str, indicators: bool, seed_graph: Graph, request: pytest.FixtureRequest) -> None:
+    other: OxigraphStore = request.getfixturevalue(name)
+    expected = analysis.to_networkx(seed_graph, indicators=indicators)
+    got = analysis.skeleton(other, indicators=indicators)
+    # the same nodes with the same attributes, and the same edges, in the same order (betweenness samples
+    # its sources from the node order)
+    assert list(got.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(got.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    kinds = {d["kind"] for _, d in got.nodes(data=True)}
+    assert {"project", "policy", "organization", "budget-line"} <= kinds
+    assert ("indicator" in kinds) == indicators
+    assert any(d["yuan"] is not None for _, d in got.nodes(data=True) if d["kind"] == "budget-line")
 
 
 @pytest.mark.parametrize("name", STORES)
@@ -112,3 +132,51 @@ def test_cli_commands_read_the_projects_own_endpoint(built: Path, oxigraph_dir: 
                 assert result.exit_code == 0, result.output
                 pages[name] = out.read_text(encoding="utf-8")
             assert pages["endpoint"] == pages["store"], ask
+
+
+def test_the_skeleton_reads_titles_sums_of_parts_and_nodes_of_no_class(tmp_path: Path) -> None:
+    """What the seeds do not show: a policy named by its dcterms:title only, a project whose money is the sum of
+    its sub-projects (one of them declared with two amounts: the full-year budget comes first), a Chinese and an
+    English label, and linked nodes of no class, with a label or none."""
+    graph = Graph()
+    parent, first, second, line = ID["project/p"], ID["project/p-a"], ID["project/p-b"], ID["line/p-1"]
+    policy, unclassed, bare, unit = ID["policy/t"], ID["policy/u"], ID["place/x"], ID["org/o"]
+    graph.add((policy, RDF.type, PKG.PolicyDocument))
+    graph.add((policy, DCTERMS.title, Literal("关于某事的通知")))
+    for project, label in ((parent, "主项目"), (first, "子项目一"), (second, "子项目二")):
+        graph.add((project, RDF.type, PKG.Project))
+        graph.add((project, RDFS.label, Literal(label, lang="zh")))
+        graph.add((project, PKG.fiscalYear, Literal("2024")))
+    graph.add((parent, RDFS.label, Literal("Main project", lang="en")))
+    graph.add((first, PKG.partOf, parent))
+    graph.add((second, PKG.partOf, parent))
+    graph.add((first, PKG.annualFunds, Literal(Decimal("1000000"))))
+    graph.add((second, PKG.initialBudget, Literal(Decimal("400000"))))
+    graph.add((second, PKG.adjustedBudget, Literal(Decimal("505000.50"))))
+    graph.add((parent, PKG.justifiedBy, policy))
+    graph.add((parent, PKG.cites, policy))
+    graph.add((parent, PKG.cites, unclassed))
+    graph.add((unclassed, RDFS.label, Literal("某文件")))
+    graph.add((parent, PKG.mentionsPlace, bare))
+    graph.add((parent, PKG.department, unit))
+    graph.add((unit, RDF.type, ORG.Organization))
+    graph.add((unit, RDFS.label, Literal("某局", lang="zh")))
+    graph.add((first, PKG.hasBudgetLine, line))
+    graph.add((line, RDF.type, PKG.BudgetLine))
+    graph.add((line, RDFS.label, Literal("课题研究")))
+    graph.add((line, PKG.amount, Literal(Decimal("250000"))))
+    graph.serialize(tmp_path / "hand.nt", format="nt", encoding="utf-8")
+    with load_oxigraph(tmp_path / "hand.nt", tmp_path / "store") as store:
+        got = analysis.skeleton(store)
+    expected = analysis.to_networkx(graph)
+    assert list(got.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(got.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    assert got.nodes[str(parent)] == {"kind": "project", "label": "主项目", "year": "2024",
+                                      "yuan": Decimal("1505000.50")}
+    assert got.nodes[str(second)]["yuan"] == Decimal("505000.50")
+    assert got.nodes[str(policy)]["label"] == "关于某事的通知"
+    assert got.nodes[str(unclassed)] == {"kind": "other", "label": "某文件", "year": None, "yuan": None}
+    assert got.nodes[str(bare)]["label"] == "x"
+    assert got.nodes[str(line)] == {"kind": "budget-line", "label": "课题研究", "year": None, "yuan": Decimal("250000")}
+    # one edge for the citation that is the legal basis too
+    assert sorted(r for _, _, r in got.out_edges(str(policy), data="relation")) == ["justifies"]
