@@ -25,12 +25,15 @@ from policykg.graph.answers.describe import COUNTED, LINKED, MONEY_BASIS, source
 from policykg.graph.answers.subgraph import CHUNK, PREFIXES
 from policykg.graph.sparql.bindings import sparql_term
 from policykg.graph.sparql.store import Store
+from policykg.graph.sparql.store import values as answer_values
 from policykg.ontology import PKG
 
 _BASIS = [f"<{p}>" for p, _ in MONEY_BASIS]
 _ANY_BASIS = "|".join(_BASIS)
 # Oxigraph joins two sub-SELECTs by hashing and evaluates MINUS once, where a pattern joined in line or
 # FILTER NOT EXISTS is looked up again for every row (seconds over 30,000 projects): hence the shapes below.
+_DERIVED = str(PROV.wasDerivedFrom)
+_PLACE = (str(PKG.sourceLine), str(PKG.sourcePage), str(PKG.sourceCell))  # what source_text reads after the files
 _PROJECTS = "{ SELECT ?p WHERE { ?p a pkg:Project } }"
 
 
@@ -88,24 +91,24 @@ def top_projects(store: Store, *, year: str | None = None, limit: int = 60) -> t
     return {p: found.get(p, Decimal(0)) for (p,) in every if isinstance(p, URIRef)}, total
 
 
-def _citations(store: Store, values: str) -> dict[tuple[Node, Node], tuple[set[str], Node | None, Node | None,
-                                                                             Node | None]]:
-    """(policy ?n, citation) -> (file names, line, page, cell) of the citations pointing at ?n (``values``):
-    what ``source_of`` reads of each. File names come from one scan of every pkg:fileName (a few thousand)."""
+def _citations(store: Store, values: str) -> dict[tuple[str, str], tuple[set[str], str | None, str | None, str | None]]:
+    """(policy ?n, citation) IRIs -> (file names, line, page, cell) of the citations pointing at ?n (``values``):
+    what ``source_of`` reads of each, as text (``store.values``: tens of thousands of rows for the most cited
+    policies, no rdflib terms made). File names come from one scan of every pkg:fileName (a few thousand)."""
     query = (f"SELECT ?n ?c ?q ?v WHERE {{ {values} ?c pkg:citedDocument ?n . ?c ?q ?v "
              "FILTER(?q IN (prov:wasDerivedFrom, pkg:sourceLine, pkg:sourcePage, pkg:sourceCell)) }")
-    facts: dict[tuple[Node, Node], dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for n, c, q, v in store.select(PREFIXES + query).rows:
-        facts[(n, c)][str(q)].append(v)  # type: ignore[index,arg-type]
-    names: dict[Node, str] = {}
+    facts: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for n, c, q, v in answer_values(store, PREFIXES + query):
+        if n is not None and c is not None and q is not None and v is not None:
+            facts[(n, c)][q].append(v)
+    names: dict[str, str] = {}
     if facts:
-        rows = store.select(f"{PREFIXES}SELECT DISTINCT ?f ?name WHERE {{ ?f pkg:fileName ?name }}").rows
-        names = {f: str(name) for f, name in rows if f is not None}
+        rows = answer_values(store, f"{PREFIXES}SELECT DISTINCT ?f ?name WHERE {{ ?f pkg:fileName ?name }}")
+        names = {f: name for f, name in rows if f is not None and name is not None}
     found = {}
     for key, by in facts.items():
-        files = {names.get(f, str(f)) for f in by.get(str(PROV.wasDerivedFrom), [])}
-        found[key] = (files, *(min(by[str(p)], key=str) if by.get(str(p)) else None
-                               for p in (PKG.sourceLine, PKG.sourcePage, PKG.sourceCell)))
+        files = {names.get(f, f) for f in by.get(_DERIVED, [])}
+        found[key] = (files, *(min(by[p]) if by.get(p) else None for p in _PLACE))
     return found  # type: ignore[return-value]
 
 
@@ -125,7 +128,7 @@ class StoreRollup:
         """The counts (``COUNTED`` and ``LINKED`` predicates), money (``LINKED``) and citation places of
         ``nodes`` (IRIs), a few queries per ``CHUNK`` nodes. Raises: QueryError from the store."""
         counts: dict[tuple[Node, URIRef], int] = {}
-        citations: dict[tuple[Node, Node], tuple[set[str], Node | None, Node | None, Node | None]] = {}
+        citations: dict[tuple[str, str], tuple[set[str], str | None, str | None, str | None]] = {}
         money: dict[tuple[Node, URIRef], Decimal] = {}
         asked = {n for n in nodes if isinstance(n, URIRef)}
         iris = sorted(sparql_term(n) for n in asked)
@@ -148,7 +151,7 @@ class StoreRollup:
         rollup.asked = set(asked)
         by_policy: dict[Node, set[str]] = defaultdict(set)
         for (policy, _), (files, line, page, cell) in citations.items():
-            by_policy[policy].add(source_text(files, line, page, cell))
+            by_policy[URIRef(policy)].add(source_text(files, line, page, cell))
         rollup.places = {policy: sorted(places) for policy, places in by_policy.items()}
         return rollup
 
