@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from policykg.graph.sparql.store import load_oxigraph
+from policykg.graph.sparql.store import MemoryStore, load_oxigraph, open_graph, values
 
 TRIG = """\
 @prefix ex: <http://example.org/> .
@@ -38,3 +38,17 @@ def test_each_kind_of_term_and_an_unbound_cell(tmp_path: Path) -> None:
     assert note == Literal("plain") and note.datatype is None  # xsd:string is written as a plain literal
     assert isinstance(link, BNode)
     assert no_note is None and no_link is None
+
+
+def test_cells_as_text_from_oxigraph_and_from_rdflib(tmp_path: Path) -> None:
+    source = tmp_path / "graph.trig"
+    source.write_text(TRIG, encoding="utf-8")
+    query = ("PREFIX ex: <http://example.org/> SELECT ?s ?name (LANG(?name) AS ?l) ?amount ?note WHERE { "
+             "?s ex:name ?name ; ex:amount ?amount OPTIONAL { ?s ex:note ?note } } ORDER BY ?s")
+    expected = [("http://example.org/a", "甲", "zh", "12.5", "plain"), ("http://example.org/c", "甲", "zh", "12.5", None)]
+    store = load_oxigraph(source, tmp_path / "store")
+    try:
+        assert values(store, query) == expected
+    finally:
+        store.close()
+    assert values(MemoryStore(open_graph(source)), query) == expected
