@@ -168,29 +168,27 @@ class OxigraphStore:
         return len(self.store)
 
     def select(self, query: str) -> Table:
-        try:
-            result = self.store.query(query, use_default_graph_as_union=self.union_default_graph)
-        except (SyntaxError, OSError, ValueError) as exc:
-            raise QueryError(f"the SPARQL query failed: {exc}") from None
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("only SELECT queries can be shown as a table")
+        result = self._solutions(query)
         names = [v.value for v in result.variables]
         terms = _Converted()  # an IRI or value repeated across rows becomes one rdflib term, converted once
         rows = tuple(tuple(terms[solution[name]] for name in names) for solution in result)
         return Table(tuple(names), rows)
 
-
     def values(self, query: str) -> list[tuple[str | None, ...]]:
         """``select`` with each cell as its text (an IRI, a blank node's label, a literal's lexical form; ``None``
         when unbound), read from Oxigraph's terms without making rdflib terms. Raises: QueryError."""
+        result = self._solutions(query)
+        width = range(len(result.variables))
+        return [tuple(None if (term := solution[i]) is None else term.value for i in width) for solution in result]
+
+    def _solutions(self, query: str) -> ox.QuerySolutions:
         try:
             result = self.store.query(query, use_default_graph_as_union=self.union_default_graph)
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(f"the SPARQL query failed: {exc}") from None
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT queries can be shown as a table")
-        width = range(len(result.variables))
-        return [tuple(None if (term := solution[i]) is None else term.value for i in width) for solution in result]
+        return result
 
 
 def values(store: Store, query: str) -> list[tuple[str | None, ...]]:
