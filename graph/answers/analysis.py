@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 import igraph
 import networkx as nx
@@ -64,6 +65,7 @@ PROJECTION: dict[URIRef, tuple[str, bool]] = {
 MONEY_PATH = ("has_part", "budget_line")  # after the first step (justifies), what leads to money
 EXACT_BETWEENNESS_UP_TO = 2000  # nodes; above this betweenness is estimated from a seeded sample of sources
 SAMPLED_SOURCES = 500
+_CITES = str(PKG.cites)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,20 +122,38 @@ def to_networkx(graph: Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
         if kind != "indicator" or indicators:
             for node in sorted(graph.subjects(RDF.type, cls), key=str):
                 g.add_node(str(node), **_attributes(graph, node))  # every entity, linked or not
-    relations = dict(PROJECTION)
-    if indicators:
-        relations[PKG.hasIndicator] = ("indicator", False)
-    cites, justified_by = PKG.cites, PKG.justifiedBy  # looked up once: a DefinedNamespace attribute costs microseconds
+    justified_by = PKG.justifiedBy  # looked up once: a DefinedNamespace attribute costs microseconds
+    _draw(g, _relations(indicators),
+          lambda prop: sorted(graph.subject_objects(prop)),  # in term order, whatever order the store answers in
+          lambda s, o: (s, justified_by, o) in graph, lambda node: _attributes(graph, node))
+    return g
+
+
+def _relations(indicators: bool) -> dict[URIRef, tuple[str, bool]]:
+    """``PROJECTION``, and pkg:hasIndicator when ``indicators``."""
+    return {**PROJECTION, **({PKG.hasIndicator: ("indicator", False)} if indicators else {})}
+
+
+P = TypeVar("P")  # a predicate: a URIRef, or its IRI
+T = TypeVar("T")  # a node: an rdflib term, or its IRI
+
+
+def _draw(g: nx.MultiDiGraph, relations: Mapping[P, tuple[str, bool]], pairs: Callable[[P], Iterable[tuple[T, T]]],
+          justified: Callable[[T, T], bool], attributes: Callable[[T], dict[str, object]]) -> None:
+    """Add to ``g`` an edge for each (subject, object) of ``pairs(prop)``, for each predicate of ``relations``
+    (-> relation name, drawn from object to subject?), in that order. A pkg:cites pair that ``justified`` (a
+    pkg:justifiedBy too) is left out: one edge per citation, justifies already says it. Nodes are named by their
+    text and added with ``attributes(node)`` when first met."""
     for prop, (relation, backwards) in relations.items():
-        for s, o in sorted(graph.subject_objects(prop)):  # in term order, whatever order the store answers in
-            if prop == cites and (s, justified_by, o) in graph:
-                continue  # one edge per citation; justifies already says it
+        cites = str(prop) == _CITES
+        for s, o in pairs(prop):
+            if cites and justified(s, o):
+                continue
             a, b = (o, s) if backwards else (s, o)
             for node in (a, b):
                 if str(node) not in g:
-                    g.add_node(str(node), **_attributes(graph, node))
+                    g.add_node(str(node), **attributes(node))
             g.add_edge(str(a), str(b), relation=relation)
-    return g
 
 
 def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGraph:
@@ -163,9 +183,7 @@ def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGr
     read(subgraph.facts(store, [*(f"<{c}>" for c in kinds), f"<{budget_line}>"],
                         ("rdfs:label", "dcterms:title", "pkg:fiscalYear", "pkg:amount")))
     read(subgraph.facts(store, ["pkg:Project"], [f"<{p}>" for p, _ in MONEY_BASIS]))
-    relations = {str(p): r for p, r in PROJECTION.items()}
-    if indicators:
-        relations[str(PKG.hasIndicator)] = ("indicator", False)
+    relations = {str(p): r for p, r in _relations(indicators).items()}
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for s, p, o in sorted(set(subgraph.linked(store, [f"<{p}>" for p in relations]))):  # each triple once
         links[p].append((s, o))
@@ -201,16 +219,7 @@ def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGr
         for node in sorted(n for n, c in classes.items() if cls in c):
             g.add_node(node, **attributes(node))
     justified = set(links[str(PKG.justifiedBy)])
-    cites = str(PKG.cites)
-    for prop, (relation, backwards) in relations.items():
-        for s, o in links[prop]:
-            if prop == cites and (s, o) in justified:
-                continue
-            a, b = (o, s) if backwards else (s, o)
-            for node in (a, b):
-                if node not in g:
-                    g.add_node(node, **attributes(node))
-            g.add_edge(a, b, relation=relation)
+    _draw(g, relations, lambda prop: links[prop], lambda s, o: (s, o) in justified, attributes)
     return g
 
 

@@ -107,9 +107,9 @@ def _citations(store: Store, values: str) -> dict[tuple[str, str], tuple[set[str
         names = {f: name for f, name in rows if f is not None and name is not None}
     found = {}
     for key, by in facts.items():
-        files = {names.get(f, f) for f in by.get(_DERIVED, [])}
-        found[key] = (files, *(min(by[p]) if by.get(p) else None for p in _PLACE))
-    return found  # type: ignore[return-value]
+        line, page, cell = (min(by[p]) if by.get(p) else None for p in _PLACE)
+        found[key] = ({names.get(f, f) for f in by.get(_DERIVED, [])}, line, page, cell)
+    return found
 
 
 class StoreRollup:
