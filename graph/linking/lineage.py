@@ -248,9 +248,10 @@ def _vector(counts: Counter[str], idf: dict[str, float]) -> _Vector:
 def _cosine(a: _Vector, b: _Vector) -> float:
     """Dot product of two unit vectors over the terms they share (exactly rounded: the same in any order)."""
     (terms_a, weights_a), (terms_b, weights_b) = a, b
-    shared = terms_a.keys() & terms_b.keys()
-    return math.fsum(map(operator.mul, map(weights_a.__getitem__, map(terms_a.__getitem__, shared)),
-                         map(weights_b.__getitem__, map(terms_b.__getitem__, shared))))
+    if len(terms_a) > len(terms_b):
+        terms_a, weights_a, terms_b, weights_b = terms_b, weights_b, terms_a, weights_a
+    other = terms_b.get  # the smaller vector's terms looked up in the larger one: no set of shared terms made
+    return math.fsum([weights_a[i] * weights_b[j] for term, i in terms_a.items() if (j := other(term)) is not None])
 
 
 class _Scorer:
@@ -264,6 +265,8 @@ class _Scorer:
         self.shingle_idf = {g: w - 1 for g, w in _idf((p.shingles for p in profiles), n).items()}
         for p in profiles:
             p.vectors = (_vector(p.text or Counter(), text_idf), _vector(p.indicators or Counter(), ind_idf))
+        # the summed weight of each profile's phrases (by serial), exactly rounded: the same in any set order
+        self.weights = array("d", (math.fsum(map(self.shingle_idf.__getitem__, p.shingles)) for p in profiles))
         self.orgs = orgs
         self.cache: dict[tuple[int, int], float] = {}  # scores only: features are recomputed for the few links made
         self._index(profiles)
@@ -279,39 +282,49 @@ class _Scorer:
         common to tell projects apart and are left out of the index.
         """
         cap = max(20, min(len(profiles) // 20, 60))
-        postings: dict[str, list[int]] = defaultdict(list)
+        # One table per kind of key (name bigram, phrase, text bigram, indicator bigram, department and name
+        # bigram): the keys are the profiles' own interned strings, no prefixed copy of each is made.
+        tables: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(5)]
         for p in profiles:
-            for key in self._keys(p):
-                postings[key].append(p.serial)
+            for table, keys in zip(tables, self._keys(p), strict=True):
+                for key in keys:
+                    table[key].append(p.serial)
         # the profiles (by ``serial``) under each key
-        self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items() if 1 < len(v) <= cap}
-        del postings
-        # Each profile keeps only the keys that made it into the index (memory: millions of keys otherwise),
-        # as the index's own string objects (shared, not one copy per profile).
-        own = {k: k for k in self.postings}
-        self.keys: list[list[str]] = [sorted(map(own.__getitem__, filter(own.__contains__, self._keys(p))))
-                                      for p in profiles]
+        postings = [{k: tuple(v) for k, v in table.items() if 1 < len(v) <= cap} for table in tables]
+        del tables
+        # Each profile keeps the postings of its keys that made it into the index (the index's own tuples).
+        self.keys: list[list[tuple[int, ...]]] = [
+            [found for table, keys in zip(postings, self._keys(p), strict=True) for key in keys
+             if (found := table.get(key)) is not None] for p in profiles]
+        self.profiles = profiles
+        self.years = array("i", (p.ref.fiscal_year for p in profiles))  # by serial
+        self._found: tuple[int, dict[int, list[int]]] = (-1, {})
 
     @staticmethod
-    def _keys(p: _Profile) -> set[str]:
-        name = bigrams(core_name(p.ref.name))
-        # Within one department a name bigram stays a good key however common it is corpus-wide.
-        return ({f"n{g}" for g in name} | {f"s{g}" for g in p.shingles} | {f"t{g}" for g in p.text or ()}
-                | {f"i{g}" for g in p.indicators or ()} | {f"d{p.ref.department}\0{g}" for g in name})
+    def _keys(p: _Profile) -> tuple[Iterable[str], ...]:
+        """The profile's keys of each kind: name bigrams, phrases, text bigrams, indicator bigrams, and name
+        bigrams within its department (a good key there however common it is corpus-wide)."""
+        name = set(map(sys.intern, bigrams(core_name(p.ref.name))))
+        return (name, p.shingles, p.text or (), p.indicators or (), {f"{p.ref.department}\0{g}" for g in name})
 
-    def candidates(self, profile: _Profile, pool: list[_Profile]) -> list[_Profile]:
-        """The profiles of ``pool`` that share an index key with ``profile``, in ``pool`` order."""
-        pools: dict[int, dict[int, int]] = self.__dict__.setdefault("_pools", {})
-        if id(pool) not in pools:
-            pools[id(pool)] = {p.serial: i for i, p in enumerate(pool)}
-        allowed = pools[id(pool)]
-        found: set[int] = set()
-        for key in self.keys[profile.serial]:
-            found.update(self.postings.get(key, ()))
-        found.intersection_update(allowed)
+    def candidates(self, profile: _Profile, year: int) -> list[_Profile]:
+        """The profiles of ``year`` that share an index key with ``profile`` and are not another place's
+        department, in corpus order (serial). The keys are looked up once for the profile asked last."""
+        serial, by_year = self._found
+        if serial != profile.serial:
+            found: set[int] = set()
+            for posting in self.keys[profile.serial]:
+                found.update(posting)
+            by_year = defaultdict(list)
+            years = self.years
+            for other in found:
+                by_year[years[other]].append(other)
+            self._found = (profile.serial, by_year)
         dept = profile.ref.department
-        return [other for other in (pool[i] for i in sorted(allowed[x] for x in found))
-                if not (dept and other.ref.department and self._elsewhere(dept, other.ref.department))]
+        pool = [self.profiles[i] for i in sorted(by_year.get(year, ()))]
+        if not dept:
+            return pool
+        return [other for other in pool if not (other.ref.department and self._elsewhere(dept, other.ref.department))]
 
     def _elsewhere(self, a: str, b: str) -> bool:
         """True for the same kind of office in two places (``甲区城市管理行政执法局`` / ``乙区城市管理行政执法局``):
@@ -329,28 +342,24 @@ class _Scorer:
             return 0.0
         small, large = (a.shingles, b.shingles) if len(a.shingles) <= len(b.shingles) else (b.shingles, a.shingles)
         shared = math.fsum(map(self.shingle_idf.__getitem__, small & large))
-        smaller = min(self._weight(a), self._weight(b))
+        smaller = min(self.weights[a.serial], self.weights[b.serial])
         return min(1.0, shared / smaller) if smaller else 0.0
-
-    def _weight(self, p: _Profile) -> float:
-        """The summed weight of a profile's phrases (computed once)."""
-        weights: dict[int, float] = self.__dict__.setdefault("_weights", {})
-        if p.serial not in weights:
-            weights[p.serial] = sum(self.shingle_idf[g] for g in p.shingles)
-        return weights[p.serial]
 
     def score(self, later: _Profile, earlier: _Profile) -> tuple[float, dict[str, float]]:
         """The score of a pair and its features (not cached)."""
-        return self._score(later, earlier)
+        features = self._features(later, earlier)
+        return _weighted(features), dict(zip(_FEATURES, features, strict=True))
 
     def value(self, later: _Profile, earlier: _Profile) -> float:
         """The score of a pair (cached)."""
         key = (later.serial, earlier.serial)
-        if key not in self.cache:
-            self.cache[key] = self._score(later, earlier)[0]
-        return self.cache[key]
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = _weighted(self._features(later, earlier))
+        return found
 
-    def _score(self, later: _Profile, earlier: _Profile) -> tuple[float, dict[str, float]]:
+    def _features(self, later: _Profile, earlier: _Profile) -> tuple[float, ...]:
+        """The features of a pair, in ``_FEATURES`` order."""
         dept_a, dept_b = later.ref.department, earlier.ref.department
         department = 0.0
         if dept_a and dept_b:
@@ -358,16 +367,19 @@ class _Scorer:
         money = 0.0
         if later.amount and earlier.amount:
             money = float(min(later.amount, earlier.amount) / max(later.amount, earlier.amount))
-        features = {
-            "name": name_similarity(later.ref.name, earlier.ref.name),
-            "text": _cosine(later.vectors[0], earlier.vectors[0]),
-            "phrases": self.phrases(later, earlier),
-            "indicators": _cosine(later.vectors[1], earlier.vectors[1]),
-            "department": department,
-            "money": money,
-            "context": name_similarity(later.context, earlier.context),
-        }
-        return sum(WEIGHTS[k] * v for k, v in features.items()), features
+        return (name_similarity(later.ref.name, earlier.ref.name), _cosine(later.vectors[0], earlier.vectors[0]),
+                self.phrases(later, earlier), _cosine(later.vectors[1], earlier.vectors[1]), department, money,
+                name_similarity(later.context, earlier.context))
+
+
+_FEATURES = ("name", "text", "phrases", "indicators", "department", "money", "context")  # ``_features`` order
+_WEIGHT_VALUES = tuple(WEIGHTS[k] for k in _FEATURES)
+
+
+def _weighted(features: tuple[float, ...]) -> float:
+    """The score: the weighted sum of ``features`` (``_FEATURES`` order), added in that order."""
+    total: float = sum(map(operator.mul, _WEIGHT_VALUES, features))
+    return total
 
 
 _PARALLEL_FROM = 2000  # projects; below, a pool costs more than it saves
@@ -376,14 +388,12 @@ _PARALLEL_FROM = 2000  # projects; below, a pool costs more than it saves
 def _links_of(positions: list[int]) -> list[tuple[int, list[LineageLink]]]:
     # set by ``compute_lineage`` before its pool forks: the workers read the profiles without pickling them
     ordered: list[_Profile] = processes.SHARED["lineage.ordered"]
-    by_year: dict[int, list[_Profile]] = processes.SHARED["lineage.by_year"]
     years: list[int] = processes.SHARED["lineage.years"]
     scorer: _Scorer = processes.SHARED["lineage.scorer"]
     out = []
     for i in positions:
         later = ordered[i]
-        earlier_years = [by_year[y] for y in reversed(years) if y < later.ref.fiscal_year]
-        out.append((i, _best_links(later, earlier_years, by_year[later.ref.fiscal_year], scorer)))
+        out.append((i, _best_links(later, [y for y in reversed(years) if y < later.ref.fiscal_year], scorer)))
     return out
 
 
@@ -397,15 +407,12 @@ def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None,
     docs = list(documents)
     profiles = _profiles(docs)
     scorer = _Scorer(profiles, orgs or index_organizations(docs))
-    by_year: dict[int, list[_Profile]] = defaultdict(list)
-    for p in profiles:
-        by_year[p.ref.fiscal_year].append(p)
-    years = sorted(by_year)
+    years = sorted({p.ref.fiscal_year for p in profiles})
     lineage = Lineage(first_year=years[0] if years else None)
     linked: set[tuple[str, str]] = set()
     orphans = []
     ordered = sorted(profiles, key=lambda p: (p.ref.fiscal_year, p.ref.file_name, p.ref.index))
-    shared = {"lineage.ordered": ordered, "lineage.by_year": by_year, "lineage.years": years, "lineage.scorer": scorer}
+    shared = {"lineage.ordered": ordered, "lineage.years": years, "lineage.scorer": scorer}
     with processes.sharing(**shared):
         positions = list(range(len(ordered)))
         if workers > 1 and len(ordered) >= _PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
@@ -428,11 +435,11 @@ def compute_lineage(documents: Iterable[Document], orgs: OrgIndex | None = None,
     return lineage
 
 
-def _best_links(later: _Profile, earlier_years: list[list[_Profile]], same_year: list[_Profile],
-                scorer: _Scorer) -> list[LineageLink]:
-    """Links to the nearest earlier year with a strong candidate, or a mutual, clear best (weak link)."""
-    for candidates in earlier_years:
-        ranked = sorted(((scorer.value(later, e), e) for e in scorer.candidates(later, candidates)),
+def _best_links(later: _Profile, earlier_years: list[int], scorer: _Scorer) -> list[LineageLink]:
+    """Links to the nearest of ``earlier_years`` (nearest first) with a strong candidate, or a mutual, clear
+    best (weak link)."""
+    for year in earlier_years:
+        ranked = sorted(((scorer.value(later, e), e) for e in scorer.candidates(later, year)),
                         key=lambda s: (-s[0], s[1].ref.file_name, s[1].ref.index))
         scored = [(value, _Lazy(scorer, later, e), e) for value, e in ranked]
         if not scored:
@@ -443,14 +450,14 @@ def _best_links(later: _Profile, earlier_years: list[list[_Profile]], same_year:
             return [_link(later, e, score, features.get(), "strong") for score, features, e in strong]
         score, features, earlier = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
-        if score >= WEAK_THRESHOLD and score >= RATIO * second and _best_successor(earlier, same_year, scorer) is later:
+        if score >= WEAK_THRESHOLD and score >= RATIO * second and _best_successor(earlier, later.ref.fiscal_year, scorer) is later:
             return [_link(later, earlier, score, features.get(),
                           f"weak: best by {score / max(second, 1e-9):.1f}x, mutual")]
     return []
 
 
-def _best_successor(earlier: _Profile, same_year: list[_Profile], scorer: _Scorer) -> _Profile | None:
-    pool = scorer.candidates(earlier, same_year)
+def _best_successor(earlier: _Profile, year: int, scorer: _Scorer) -> _Profile | None:
+    pool = scorer.candidates(earlier, year)
     return max(pool, key=lambda p: (scorer.value(p, earlier), -p.ref.index)) if pool else None
 
 

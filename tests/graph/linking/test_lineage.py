@@ -137,3 +137,36 @@ def test_rdf_links_in_the_derived_graph(seed_graph: Graph) -> None:
     first = rows(seed_graph, """SELECT ?p WHERE { ?p rdfs:label "宣传与推广"@zh ; pkg:noPredecessor ?x }""")
     assert first == []
     assert (None, PKG.noPredecessor, Literal(False)) not in seed_graph
+
+
+_SCORES = """
+import sys
+from policykg.graph.linking import lineage
+from policykg.loaders import load, source_files
+docs = [load(str(f)) for f in source_files([sys.argv[1]])]
+profiles = lineage._profiles(docs)
+scorer = lineage._Scorer(profiles, lineage.index_organizations(docs))
+for later in profiles:
+    for earlier in profiles:
+        if earlier.ref.fiscal_year < later.ref.fiscal_year:
+            print(later.serial, earlier.serial, repr(scorer.value(later, earlier)))
+"""
+
+
+def test_pair_scores_do_not_depend_on_the_hash_seed() -> None:
+    """Unrounded scores of every earlier/later pair of the seeds, in two interpreters whose set orders differ:
+    sums over sets of phrases and terms must not depend on the order the set gives them in."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SEEDS
+
+    answers = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", _SCORES, str(SEEDS)], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, timeout=600)
+        assert done.returncode == 0, done.stderr
+        answers.append(done.stdout)
+    assert answers[0].count("\n") > 1000  # every pair of five documents across years
+    assert answers[0] == answers[1]
