@@ -113,3 +113,47 @@ def test_projects_by_place(store: Store) -> None:
         ("嘉兴市", "2025", "宣传阵地建设", "上海市松江区科创发展办公室", "250000"),
     ]
     assert [r[0] for r in rows(store, "projects-by-place")] == ["嘉兴市", "嘉兴市", "湖州市"]
+
+
+@pytest.fixture(params=["memory", "oxigraph"], scope="module")
+def merged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """Two programmes merged: 2024 宣传阵地建设 continues both 2023 宣传推广 (which continues 2022 宣传与推广) and
+    2023 媒体合作 (which continues 2022 媒体宣传); 2025 阵地运维 continues 2024 宣传阵地建设."""
+    dataset = Dataset(default_union=True)
+    g = dataset.graph(ID["source/merged"])
+    publicity = project(g, "宣传与推广", "2022", "700000")
+    press = project(g, "媒体宣传", "2022", "300000")
+    publicity_2023 = project(g, "宣传推广", "2023", "200000", continues=publicity)
+    press_2023 = project(g, "媒体合作", "2023", "300000", continues=press)
+    joined = project(g, "宣传阵地建设", "2024", "500000", continues=publicity_2023)
+    g.add((joined, PKG.continues, press_2023))
+    indicator(g, press, "媒体报道数量", "≥10篇")
+    indicator(g, joined, "宣传阵地数量", "≥1个")
+    project(g, "阵地运维", "2025", "400000", continues=joined)
+    out = tmp_path_factory.mktemp("merged")
+    write_graph(dataset, out)
+    if request.param == "memory":
+        yield MemoryStore.open(out / "graph.ttl")
+    else:
+        load_oxigraph(out / "graph.trig", out / "store").close()
+        with OxigraphStore(out / "store") as opened:
+            yield opened
+
+
+def test_lineage_follows_predecessors_and_successors_not_other_branches(merged: Store) -> None:
+    """From 2022 宣传与推广 the line goes forward through the merge; the other programme merged into it
+    (媒体宣传, 媒体合作) is not its history. From the merged project back, both programmes are."""
+    forward = [(r[0], r[1], r[4]) for r in rows(merged, "project-lineage", project="宣传与推广")]
+    assert forward == [("2022", "宣传与推广", ""), ("2023", "宣传推广", "宣传与推广"),
+                       ("2024", "宣传阵地建设", "媒体合作"), ("2024", "宣传阵地建设", "宣传推广"),  # what it continues
+                       ("2025", "阵地运维", "宣传阵地建设")]
+    back = {(r[0], r[1]) for r in rows(merged, "project-lineage", project="宣传阵地建设")}
+    assert back == {("2022", "宣传与推广"), ("2022", "媒体宣传"), ("2023", "宣传推广"), ("2023", "媒体合作"),
+                    ("2024", "宣传阵地建设"), ("2025", "阵地运维")}
+
+
+def test_targets_follow_predecessors_and_successors_not_other_branches(merged: Store) -> None:
+    assert [(r[1], r[4]) for r in rows(merged, "indicator-targets-by-year", programme="宣传与推广")] == [
+        ("宣传阵地建设", "宣传阵地数量")]
+    assert [(r[1], r[4]) for r in rows(merged, "indicator-targets-by-year", programme="阵地运维")] == [
+        ("媒体宣传", "媒体报道数量"), ("宣传阵地建设", "宣传阵地数量")]

@@ -12,7 +12,7 @@ import pytest
 
 from policykg.graph.errors import QueryError
 from policykg.graph.sparql import queries
-from policykg.graph.sparql.bindings import variables
+from policykg.graph.sparql.bindings import variables, with_values
 from policykg.graph.sparql.store import MemoryStore, OxigraphStore, Store, Table, cell_text
 from tests.conftest import SEEDS
 
@@ -167,3 +167,34 @@ def test_an_ad_hoc_query_binds_its_underscore_variables(memory_store: MemoryStor
     text = ("PREFIX pkg: <https://w3id.org/policykg#> SELECT (COUNT(?p) AS ?n) "
             "WHERE { ?p pkg:fiscalYear ?y FILTER(STR(?y) = ?_year) }")
     assert text_rows(queries.run_named(memory_store, text, {"year": "2025"})) == [("10",)]  # 002: ten projects
+
+
+# audit-findings as one would first write it: each evidence side one OPTIONAL joined to the findings.
+_PLAIN_SIDES = """
+  OPTIONAL {
+    ?f pkg:hasEvidence ?a .
+    ?a pkg:evidenceOrder 1 ; rdfs:label ?labelA ; pkg:statedValue ?valueA ; prov:wasDerivedFrom ?srcA .
+    ?srcA pkg:fileName ?fileA .
+    OPTIONAL { ?a pkg:sourceLine ?a1 }
+  }
+  OPTIONAL {
+    ?f pkg:hasEvidence ?b .
+    ?b pkg:evidenceOrder 2 ; rdfs:label ?labelB ; pkg:statedValue ?valueB ; prov:wasDerivedFrom ?srcB .
+    ?srcB pkg:fileName ?fileB .
+    OPTIONAL { ?b pkg:sourceLine ?b1 }
+  }
+"""
+
+
+@pytest.mark.parametrize("params", [{}, {"rule": "names.section-label"}, {"project": "产业要素对接"},
+                                    {"rule": "names.section-label", "project": "产业要素对接"}])
+def test_audit_findings_sides_are_those_of_the_plain_join(any_store: Store, params: dict[str, str]) -> None:
+    """The catalog reads each side of the evidence in a sub-SELECT narrowed by the parameters (fast on
+    Oxigraph); its rows must be those of the plain OPTIONAL join, with and without parameters."""
+    query = queries.resolve("audit-findings")
+    start, end = query.text.index("  # Each side of the evidence"), query.text.index("  BIND(IF(?fileA")
+    plain = query.text[:start] + _PLAIN_SIDES + query.text[end:]
+    bound = queries.bind_params(query, params)
+    expected = text_rows(any_store.select(with_values(plain, bound) if bound else plain))
+    assert expected  # the seeds have such findings: the comparison is not of two empty answers
+    assert text_rows(queries.run_named(any_store, "audit-findings", params)) == expected
