@@ -71,14 +71,19 @@ def handmade(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def opened(engine: str, out: Path) -> Iterator[Store]:
+    """The graph written into ``out``, in rdflib (``memory``) or loaded into an Oxigraph store."""
+    if engine == "memory":
+        yield MemoryStore.open(out / "graph.ttl")
+    else:
+        load_oxigraph(out / "graph.trig", out / "store").close()
+        with OxigraphStore(out / "store") as oxigraph:
+            yield oxigraph
+
+
 @pytest.fixture(params=["memory", "oxigraph"], scope="module")
 def store(request: pytest.FixtureRequest, handmade: Path) -> Iterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore.open(handmade / "graph.ttl")
-    else:
-        load_oxigraph(handmade / "graph.trig", handmade / "store").close()
-        with OxigraphStore(handmade / "store") as opened:
-            yield opened
+    yield from opened(request.param, handmade)
 
 
 def rows(store: Store, name: str, **params: str) -> list[tuple[str, ...]]:
@@ -132,12 +137,7 @@ def merged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     project(g, "阵地运维", "2025", "400000", continues=joined)
     out = tmp_path_factory.mktemp("merged")
     write_graph(dataset, out)
-    if request.param == "memory":
-        yield MemoryStore.open(out / "graph.ttl")
-    else:
-        load_oxigraph(out / "graph.trig", out / "store").close()
-        with OxigraphStore(out / "store") as opened:
-            yield opened
+    yield from opened(request.param, out)
 
 
 def test_lineage_follows_predecessors_and_successors_not_other_branches(merged: Store) -> None:
