@@ -16,7 +16,8 @@ graph when missing or older), or the built graph file in memory.
 
 ``run(store, query, params)`` binds named-query parameters as RDF terms
 (``graph.sparql.bindings``) and returns a ``Table`` whose cells are rdflib terms, so
-answers from different stores compare equal after ``cell_text``.
+answers from different stores compare equal after ``cell_text``. ``gather(store, calls)``
+asks several independent queries at once where the store can answer them side by side.
 """
 
 from __future__ import annotations
@@ -24,15 +25,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -46,6 +50,9 @@ from policykg.graph.sparql.bindings import with_values
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".jsonld": "json-ld", ".nq": "nquads"}
 OXIGRAPH_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES,
                     ".ttl": ox.RdfFormat.TURTLE}
+# Queries ``gather`` asks of Oxigraph or an endpoint at once: four answered the analyses' questions faster than two
+# on two cores (bench/results.md), Oxigraph's reads waiting on RocksDB part of the time.
+QUERY_THREADS = max(4, min(8, os.cpu_count() or 1))
 MARKER = "policykg-source.json"  # what an Oxigraph store folder was loaded from (file, size, sha256, quads)
 
 
@@ -182,13 +189,29 @@ class OxigraphStore:
         return [tuple(None if (term := solution[i]) is None else term.value for i in width) for solution in result]
 
     def _solutions(self, query: str) -> ox.QuerySolutions:
+        """The solutions of SELECT ``query``. Raises: QueryError for bad SPARQL, a query that is not a SELECT,
+        or an evaluation error.
+
+        In one of ``gather``'s threads the query is evaluated whole before the first solution is read:
+        Oxigraph writes the solutions as SPARQL TSV (``QuerySolutions.serialize``, one call that holds no GIL
+        while the query is evaluated) and pyoxigraph's own parser reads them back into the same terms (Oxigraph
+        keeps literals in canonical form, so a lexical form comes back as stored). Read one by one, each row
+        takes and releases the GIL, and threads handing the interpreter back and forth a hundred thousand
+        times answer no faster together than in turn; alone, the round trip through TSV costs more than it saves.
+        """
         try:
             result = self.store.query(query, use_default_graph_as_union=self.union_default_graph)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError("only SELECT queries can be shown as a table")
+            if not getattr(_GATHERING, "active", False):
+                return result
+            read = ox.parse_query_results(result.serialize(format=ox.QueryResultsFormat.TSV),
+                                          ox.QueryResultsFormat.TSV)
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(f"the SPARQL query failed: {exc}") from None
-        if not isinstance(result, ox.QuerySolutions):
+        if not isinstance(read, ox.QuerySolutions):  # what a SELECT writes always reads back as solutions
             raise QueryError("only SELECT queries can be shown as a table")
-        return result
+        return read
 
 
 def values(store: Store, query: str) -> list[tuple[str | None, ...]]:
@@ -199,6 +222,46 @@ def values(store: Store, query: str) -> list[tuple[str | None, ...]]:
     if isinstance(store, OxigraphStore):
         return store.values(query)
     return [tuple(None if cell is None else str(cell) for cell in row) for row in store.select(query).rows]
+
+
+T = TypeVar("T")
+_GATHERING = threading.local()  # ``active`` in the threads of ``gather`` (see ``OxigraphStore._solutions``)
+
+
+def _gathering() -> None:
+    _GATHERING.active = True
+
+
+def gather(store: Store, calls: Sequence[Callable[[], T]]) -> list[T]:
+    """The results of ``calls`` (functions that ask ``store`` SPARQL queries), in the order of ``calls``.
+
+    On an ``OxigraphStore`` or an ``EndpointStore`` the calls run side by side in up to ``QUERY_THREADS``
+    threads: pyoxigraph evaluates a query with the GIL released (``QuerySolutions.__next__`` detaches from
+    the interpreter while Oxigraph computes the next row), so two cores answer two queries at once, and an
+    endpoint answers HTTP requests at once. rdflib evaluates SPARQL in Python under the GIL, so on any other
+    store (``MemoryStore``) the calls run one after another. A call must not change what another reads or
+    writes: each returns its rows, and the caller combines them in the order of ``calls``, so the answer is
+    the same however the threads interleave.
+    Raises: the first exception in the order of ``calls``, once every call has ended.
+    """
+    if len(calls) < 2 or QUERY_THREADS < 2 or not isinstance(store, (OxigraphStore, EndpointStore)):
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(len(calls), QUERY_THREADS), thread_name_prefix="policykg-query",
+                            initializer=_gathering) as pool:
+        futures = [pool.submit(call) for call in calls]
+    return [future.result() for future in futures]
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def side_by_side(store: Store, first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """``gather`` of two calls with results of different types: (``first()``, ``second()``)."""
+    one: list[A] = []
+    two: list[B] = []
+    gather(store, [lambda: one.append(first()), lambda: two.append(second())])
+    return one[0], two[0]
 
 
 class _Converted(dict[Any, "Node | None"]):

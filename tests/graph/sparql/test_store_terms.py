@@ -1,14 +1,17 @@
-"""Cells of an Oxigraph answer as rdflib terms: each kind of term, unbound cells, and values repeated across rows."""
+"""Cells of an Oxigraph answer as rdflib terms: each kind of term, unbound cells, and values repeated across rows;
+the same answers from queries asked side by side (``gather``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+import pytest
+from rdflib import BNode, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
-from policykg.graph.sparql.store import MemoryStore, load_oxigraph, open_graph, values
+from policykg.graph.errors import QueryError
+from policykg.graph.sparql.store import MemoryStore, OxigraphStore, gather, load_oxigraph, open_graph, values
 
 TRIG = """\
 @prefix ex: <http://example.org/> .
@@ -52,3 +55,60 @@ def test_cells_as_text_from_oxigraph_and_from_rdflib(tmp_path: Path) -> None:
     finally:
         store.close()
     assert values(MemoryStore(open_graph(source)), query) == expected
+
+
+# Literals that the SPARQL TSV a query is written through inside ``gather`` must escape and read back exactly.
+TRICKY = ['a\tb', 'line one\nline two', 'back\\slash', 'say "hi"', "", " both ends ", "\r\n", "控制\u0001字符",
+          "x\u2028y", "〔2023〕12号"]
+
+
+def _tricky_store(tmp_path: Path) -> OxigraphStore:
+    ex = Namespace("http://example.org/")
+    dataset = Dataset()
+    graph = dataset.graph(ex.g)
+    for i, text in enumerate(TRICKY):
+        graph.add((ex[f"n{i}"], ex.text, Literal(text, lang="zh" if i % 2 else None)))
+        graph.add((ex[f"n{i}"], ex.order, Literal(i)))
+    blank = BNode()
+    graph.add((blank, ex.text, Literal("blank")))
+    graph.add((blank, ex.order, Literal(99)))
+    source = tmp_path / "graph.trig"
+    dataset.serialize(source, format="trig", encoding="utf-8")
+    return load_oxigraph(source, tmp_path / "store")
+
+
+def test_answers_inside_gather_are_those_asked_one_by_one(tmp_path: Path) -> None:
+    store = _tricky_store(tmp_path)
+    queries = [
+        "PREFIX ex: <http://example.org/> SELECT ?s ?text (LANG(?text) AS ?l) ?none WHERE { ?s ex:text ?text ; "
+        "ex:order ?o OPTIONAL { ?s ex:missing ?none } } ORDER BY ?o",
+        "PREFIX ex: <http://example.org/> SELECT ?none WHERE { ?s ex:order ?o OPTIONAL { ?s ex:missing ?none } }",
+        "PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:missing ?x }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    ]
+    try:
+        alone = [(store.select(q), values(store, q)) for q in queries]
+        together = gather(store, [lambda q=q: (store.select(q), values(store, q)) for q in queries])
+    finally:
+        store.close()
+    assert together == alone
+    texts = [row[1] for row in alone[0][1]]
+    assert texts == [*TRICKY, "blank"]  # read from the document, not from either way of asking
+    assert [row for row in alone[1][1]] == [(None,)] * (len(TRICKY) + 1)  # one unbound cell per row, kept
+    assert alone[2][0].rows == () and alone[2][1] == []
+
+
+def test_gather_keeps_the_order_of_the_calls_and_raises_the_first_error(tmp_path: Path) -> None:
+    store = _tricky_store(tmp_path)
+    count = "PREFIX ex: <http://example.org/> SELECT (COUNT(*) AS ?n) WHERE {{ ?s ex:order ?o FILTER(?o < {}) }}"
+    try:
+        answers = gather(store, [lambda k=k: values(store, count.format(k)) for k in range(8)])
+        assert answers == [[(str(k),)] for k in range(8)]
+        with pytest.raises(QueryError, match="SPARQL query failed"):
+            gather(store, [lambda: values(store, count.format(1)), lambda: values(store, "SELECT nonsense"),
+                           lambda: values(store, "SELECT also nonsense")])
+    finally:
+        store.close()
+    # rdflib: the same calls, one after another
+    memory = MemoryStore(open_graph(tmp_path / "graph.trig"))
+    assert gather(memory, [lambda k=k: values(memory, count.format(k)) for k in range(3)]) == [[("0",)], [("1",)], [("2",)]]
