@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 import igraph
@@ -45,7 +46,7 @@ from policykg.graph.answers.describe import (
 )
 from policykg.graph.answers.subgraph import as_store
 from policykg.graph.errors import QueryError
-from policykg.graph.sparql.store import MemoryStore, Store
+from policykg.graph.sparql.store import MemoryStore, Store, gather
 from policykg.ontology import ORG, PKG
 
 # predicate -> (relation name, drawn from object to subject?)
@@ -171,8 +172,15 @@ def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGr
         return to_networkx(store.graph, indicators=indicators)
     kinds = {str(cls): kind for cls, kind in KIND_OF_CLASS.items() if kind != "indicator" or indicators}
     budget_line = str(PKG.BudgetLine)
+    read_classes = [*(f"<{c}>" for c in kinds), f"<{budget_line}>"]
+    relations = {str(p): r for p, r in _relations(indicators).items()}
+    typed, named, funded, linked = gather(store, [  # four independent questions, asked at once
+        partial(subgraph.typed, store, read_classes),
+        partial(subgraph.facts, store, read_classes, ("rdfs:label", "dcterms:title", "pkg:fiscalYear", "pkg:amount")),
+        partial(subgraph.facts, store, ["pkg:Project"], [f"<{p}>" for p, _ in MONEY_BASIS]),
+        partial(subgraph.linked, store, [f"<{p}>" for p in relations])])
     classes: dict[str, list[str]] = defaultdict(list)  # node -> its classes among those read, in the store's order
-    for node, cls in subgraph.typed(store, [*(f"<{c}>" for c in kinds), f"<{budget_line}>"]):
+    for node, cls in typed:
         classes[node].append(cls)
     facts: dict[str, dict[str, list[tuple[str, str | None]]]] = defaultdict(lambda: defaultdict(list))
 
@@ -180,12 +188,10 @@ def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGr
         for node, prop, value, language in found:
             facts[node][prop].append((value, language or None))
 
-    read(subgraph.facts(store, [*(f"<{c}>" for c in kinds), f"<{budget_line}>"],
-                        ("rdfs:label", "dcterms:title", "pkg:fiscalYear", "pkg:amount")))
-    read(subgraph.facts(store, ["pkg:Project"], [f"<{p}>" for p, _ in MONEY_BASIS]))
-    relations = {str(p): r for p, r in _relations(indicators).items()}
+    read(named)
+    read(funded)
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s, p, o in sorted(set(subgraph.linked(store, [f"<{p}>" for p in relations]))):  # each triple once
+    for s, p, o in sorted(set(linked)):  # each triple once
         links[p].append((s, o))
     untyped = sorted({n for pairs in links.values() for pair in pairs for n in pair if n not in classes})
     read(subgraph.named(store, untyped))

@@ -14,8 +14,10 @@ union of its named graphs (a triple once per document stating it) gives the sums
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
@@ -24,7 +26,7 @@ from rdflib.term import Node
 from policykg.graph.answers.describe import COUNTED, LINKED, MONEY_BASIS, source_text
 from policykg.graph.answers.subgraph import CHUNK, PREFIXES
 from policykg.graph.sparql.bindings import sparql_term
-from policykg.graph.sparql.store import Store
+from policykg.graph.sparql.store import Store, gather
 from policykg.graph.sparql.store import values as answer_values
 from policykg.ontology import PKG
 
@@ -76,12 +78,14 @@ def top_projects(store: Store, *, year: str | None = None, limit: int = 60) -> t
     """
     money = (f"SELECT ?p (SUM(?m) AS ?yuan) WHERE {{ SELECT DISTINCT ?p ?d ?m WHERE {{ {_tops(year)} "
              f"{_contributions()} }} }} GROUP BY ?p")
-    count = store.select(f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ {_tops(year)} }}").rows
+    asked = [f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ {_tops(year)} }}"]
+    if limit > 0:
+        asked.append(f"{PREFIXES}SELECT ?yuan WHERE {{ {{ {money} }} }} ORDER BY DESC(?yuan) OFFSET {limit - 1} LIMIT 1")
+    count, *ranked = (table.rows for table in gather(store, [partial(store.select, query) for query in asked]))
     total = int(str(count[0][0])) if count and count[0][0] is not None else 0
-    if limit <= 0:
+    if not ranked:
         return {}, total
-    nth = store.select(f"{PREFIXES}SELECT ?yuan WHERE {{ {{ {money} }} }} ORDER BY DESC(?yuan) "
-                       f"OFFSET {limit - 1} LIMIT 1").rows
+    nth = ranked[0]
     if nth and nth[0][0] is not None:
         rows = store.select(f"{PREFIXES}SELECT ?p ?yuan WHERE {{ {{ {money} }} FILTER(?yuan >= {sparql_term(nth[0][0])}) }}"
                             ).rows
@@ -89,6 +93,27 @@ def top_projects(store: Store, *, year: str | None = None, limit: int = 60) -> t
     found = {p: _decimal(y) for p, y in store.select(f"{PREFIXES}{money}").rows if isinstance(p, URIRef)}
     every = store.select(f"{PREFIXES}SELECT ?p WHERE {{ {_tops(year)} }}").rows
     return {p: found.get(p, Decimal(0)) for (p,) in every if isinstance(p, URIRef)}, total
+
+
+def _counts(store: Store, values: str) -> dict[tuple[Node, URIRef], int]:
+    """(node ?n of ``values``, predicate) -> how many subjects link to ?n by that predicate (``LINKED``,
+    ``COUNTED``)."""
+    preds = " ".join(f"<{p}>" for p in (*LINKED, *COUNTED))
+    rows = store.select(f"{PREFIXES}SELECT ?n ?q (COUNT(DISTINCT ?p) AS ?c) WHERE {{ {values} "
+                        f"VALUES ?q {{ {preds} }} ?p ?q ?n }} GROUP BY ?n ?q").rows
+    return {(n, q): int(str(c)) for n, q, c in rows if isinstance(q, URIRef) and n is not None}
+
+
+def _money(store: Store, values: str) -> dict[tuple[Node, URIRef], Decimal]:
+    """(node ?n of ``values``, predicate of ``LINKED``) -> the money (yuan) of the projects linking to ?n by it,
+    each project once and a sub-project not again when its parent links too."""
+    both = f"{values} VALUES ?q {{ {' '.join(f'<{p}>' for p in LINKED)} }}"
+    linking = (f"{{ SELECT DISTINCT ?n ?q ?p WHERE {{ {both} ?p ?q ?n "
+               f"MINUS {{ {both} ?p pkg:partOf+ ?a . ?a ?q ?n }} }} }}")  # each project once, not again below
+    query = (f"SELECT ?n ?q (SUM(?m) AS ?yuan) WHERE {{ SELECT DISTINCT ?n ?q ?d ?m WHERE {{ {linking} "
+             f"{_contributions()} }} }} GROUP BY ?n ?q")
+    return {(n, q): _decimal(yuan) for n, q, yuan in store.select(PREFIXES + query).rows
+            if isinstance(q, URIRef) and n is not None}
 
 
 def _citations(store: Store, values: str) -> dict[tuple[str, str], tuple[set[str], str | None, str | None, str | None]]:
@@ -132,21 +157,15 @@ class StoreRollup:
         money: dict[tuple[Node, URIRef], Decimal] = {}
         asked = {n for n in nodes if isinstance(n, URIRef)}
         iris = sorted(sparql_term(n) for n in asked)
+        calls: list[Callable[[], Mapping[Any, Any]]] = []
         for start in range(0, len(iris), CHUNK):
             values = f"VALUES ?n {{ {' '.join(iris[start:start + CHUNK])} }}"
-            preds = " ".join(f"<{p}>" for p in (*LINKED, *COUNTED))
-            for n, prop, c in store.select(f"{PREFIXES}SELECT ?n ?q (COUNT(DISTINCT ?p) AS ?c) WHERE {{ {values} "
-                                           f"VALUES ?q {{ {preds} }} ?p ?q ?n }} GROUP BY ?n ?q").rows:
-                counts[(n, prop)] = int(str(c))  # type: ignore[index]
-            linked = " ".join(f"<{p}>" for p in LINKED)
-            both = f"{values} VALUES ?q {{ {linked} }}"
-            linking = (f"{{ SELECT DISTINCT ?n ?q ?p WHERE {{ {both} ?p ?q ?n "
-                       f"MINUS {{ {both} ?p pkg:partOf+ ?a . ?a ?q ?n }} }} }}")  # each project once, not again below
-            query = (f"SELECT ?n ?q (SUM(?m) AS ?yuan) WHERE {{ SELECT DISTINCT ?n ?q ?d ?m WHERE {{ {linking} "
-                     f"{_contributions()} }} }} GROUP BY ?n ?q")
-            for n, prop, yuan in store.select(PREFIXES + query).rows:
-                money[(n, prop)] = _decimal(yuan)  # type: ignore[index]
-            citations.update(_citations(store, values))
+            calls += [partial(_counts, store, values), partial(_money, store, values), partial(_citations, store, values)]
+        answers = gather(store, calls)  # the three questions of each chunk are independent: asked at once
+        for start in range(0, len(answers), 3):
+            counts.update(answers[start])
+            money.update(answers[start + 1])
+            citations.update(answers[start + 2])
         rollup = cls(counts, money)
         rollup.asked = set(asked)
         by_policy: dict[Node, set[str]] = defaultdict(set)

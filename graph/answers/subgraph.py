@@ -18,7 +18,8 @@ chunks of ``CHUNK`` IRIs, each written into its own UNION branch (see ``_each``)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
@@ -27,7 +28,7 @@ from rdflib.term import Node
 from policykg.graph.answers.describe import KIND_OF_CLASS, MONEY_FACTS
 from policykg.graph.rdf.prefixes import sparql_prefixes
 from policykg.graph.sparql.bindings import sparql_term
-from policykg.graph.sparql.store import MemoryStore, Store, values
+from policykg.graph.sparql.store import MemoryStore, Store, gather, values
 from policykg.ontology import PKG
 
 CHUNK = 200  # IRIs per query
@@ -66,12 +67,21 @@ def triples(store: Store, where: str, graph: Graph | None = None) -> Graph:
     """
     if isinstance(store, MemoryStore) and (graph is None or graph is store.graph):
         return store.graph  # the whole graph is in memory already: it holds every triple the answer reads
-    graph = graph if graph is not None else Graph()
-    table = store.select(f"{PREFIXES}SELECT ?s ?p ?o WHERE {{ {where} }}")
+    return triples_of(store, [where], graph if graph is not None else Graph())
+
+
+def triples_of(store: Store, wheres: Sequence[str], graph: Graph) -> Graph:
+    """``triples`` of each group of ``wheres``, asked at once (``gather``: side by side on Oxigraph or an
+    endpoint) and added to ``graph`` in the order of ``wheres``, so the graph is the one asking them one by one
+    makes. Returns: ``graph``. Raises: QueryError from the store."""
+    if isinstance(store, MemoryStore) and graph is store.graph:
+        return graph
+    asked = [f"{PREFIXES}SELECT ?s ?p ?o WHERE {{ {where} }}" for where in wheres]
     add = graph.add
-    for s, p, o in table.rows:
-        if s is not None and p is not None and o is not None:
-            add((s, p, o))
+    for table in gather(store, [partial(store.select, query) for query in asked]):
+        for s, p, o in table.rows:
+            if s is not None and p is not None and o is not None:
+                add((s, p, o))
     return graph
 
 
@@ -148,11 +158,10 @@ def entities(store: Store, kinds: Iterable[str], graph: Graph | None = None, *, 
     """
     graph = graph if graph is not None else Graph()
     classes = [*kinds_of(kinds), *classes]
-    triples(store, _each("o", classes, "?s a ?o . BIND(rdf:type AS ?p)", bind=True), graph)
     predicates = [*NAMES, *extra]
-    for cls in classes:
-        triples(store, _each("p", predicates, _of_class(cls, "?s ?p ?o"), bind=True), graph)
-    return graph
+    return triples_of(store, [_each("o", classes, "?s a ?o . BIND(rdf:type AS ?p)", bind=True),
+                              *(_each("p", predicates, _of_class(cls, "?s ?p ?o"), bind=True) for cls in classes)],
+                      graph)
 
 
 def _of_class(cls: str, pattern: str) -> str:
@@ -163,9 +172,8 @@ def _of_class(cls: str, pattern: str) -> str:
 
 def names(store: Store, nodes: Iterable[Node], graph: Graph) -> Graph:
     """The names (``NAMES``) of ``nodes``, added to ``graph``."""
-    for chunk in _chunks(nodes):
-        triples(store, _each("s", chunk, "?s ?p ?o", bind=True) + " " + _values("p", NAMES), graph)
-    return graph
+    return triples_of(store, [_each("s", chunk, "?s ?p ?o", bind=True) + " " + _values("p", NAMES)
+                              for chunk in _chunks(nodes)], graph)
 
 
 def links(store: Store, predicates: Iterable[str] = LINKS, graph: Graph | None = None) -> Graph:
@@ -202,21 +210,22 @@ def around(store: Store, nodes: Iterable[Node], graph: Graph | None = None, *,
     skipped = ", ".join(("rdf:type", "prov:wasDerivedFrom", *unread))
     facts = [q for q in ("pkg:citedDocument", "pkg:concerns", "pkg:successor", "pkg:predecessor") if q in into]
     named = [q for q in ("pkg:partOf", "pkg:hasIndicator", "pkg:continues") if q in into]
+    wheres: list[str] = []
     for chunk in _chunks(nodes):
-        triples(store, _each("s", chunk, "?s ?p ?o", bind=True), graph)
-        triples(store, _each("n", chunk, f"?n ?q ?s . FILTER(isIRI(?s) && ?q NOT IN ({skipped})) "
-                                         "?s ?p ?o FILTER(?p != prov:wasDerivedFrom || ?q = pkg:hasCitation)"), graph)
-        triples(store, _each("o", chunk, f"{_values('p', into)} ?s ?p ?o", bind=True), graph)
+        wheres += [_each("s", chunk, "?s ?p ?o", bind=True),
+                   _each("n", chunk, f"?n ?q ?s . FILTER(isIRI(?s) && ?q NOT IN ({skipped})) "
+                                     "?s ?p ?o FILTER(?p != prov:wasDerivedFrom || ?q = pkg:hasCitation)"),
+                   _each("o", chunk, f"{_values('p', into)} ?s ?p ?o", bind=True)]
         if named:
-            triples(store, _each("n", chunk, f"{_values('q', named)} ?s ?q ?n . {_values('p', NAMES)} ?s ?p ?o"),
-                    graph)
+            wheres.append(_each("n", chunk, f"{_values('q', named)} ?s ?q ?n . {_values('p', NAMES)} ?s ?p ?o"))
         if facts:
-            triples(store, _each("n", chunk, f"{_values('q', facts)} ?s ?q ?n . ?s ?p ?o"), graph)
+            wheres.append(_each("n", chunk, f"{_values('q', facts)} ?s ?q ?n . ?s ?p ?o"))
         if "pkg:citedDocument" in into:  # the projects holding those citations (a policy's "cited at" reads them)
-            triples(store, _each("n", chunk, "?o pkg:citedDocument ?n . ?s pkg:hasCitation ?o . "
-                                             "BIND(pkg:hasCitation AS ?p)"), graph)
+            wheres.append(_each("n", chunk, "?o pkg:citedDocument ?n . ?s pkg:hasCitation ?o . "
+                                            "BIND(pkg:hasCitation AS ?p)"))
         if "pkg:concerns" in into:
-            triples(store, _each("n", chunk, "?f pkg:concerns ?n . ?f pkg:hasEvidence ?s . ?s ?p ?o"), graph)
+            wheres.append(_each("n", chunk, "?f pkg:concerns ?n . ?f pkg:hasEvidence ?s . ?s ?p ?o"))
+    triples_of(store, wheres, graph)
     sources(store, graph)
     return graph
 
@@ -226,13 +235,10 @@ def parts(store: Store, projects: Iterable[Node], graph: Graph) -> set[Node]:
 
     Returns: the sub-projects. Raises: QueryError from the store.
     """
-    found: set[Node] = set()
-    for chunk in _chunks(projects):
-        part = triples(store, _each("top", chunk, "?s pkg:partOf+ ?top . ?s pkg:partOf ?o BIND(pkg:partOf AS ?p)"),
-                       Graph())
-        found |= set(part.subjects())
-        graph += part
-    return found
+    part = triples_of(store, [_each("top", chunk, "?s pkg:partOf+ ?top . ?s pkg:partOf ?o BIND(pkg:partOf AS ?p)")
+                              for chunk in _chunks(projects)], Graph())
+    graph += part
+    return set(part.subjects())
 
 
 def neighbours(store: Store, nodes: Iterable[Node], predicates: Iterable[str], graph: Graph) -> Graph:
@@ -245,12 +251,12 @@ def neighbours(store: Store, nodes: Iterable[Node], predicates: Iterable[str], g
     preds = f"FILTER(?p IN ({', '.join(predicates)}))"
     linked = f"FILTER(?q IN ({', '.join(predicates)}))"
     described = f"FILTER(?p IN (rdf:type, {', '.join(NAMES)}))"
-    for chunk in _chunks(nodes):
-        triples(store, _each("s", chunk, f"?s ?p ?o {preds}", bind=True), graph)
-        triples(store, _each("o", chunk, f"?s ?p ?o {preds}", bind=True), graph)
-        triples(store, _each("n", chunk, f"?n ?q ?s {linked} ?s ?p ?o {described}"), graph)
-        triples(store, _each("n", chunk, f"?s ?q ?n {linked} ?s ?p ?o {described}"), graph)
-    return graph
+    wheres = [where for chunk in _chunks(nodes) for where in (
+        _each("s", chunk, f"?s ?p ?o {preds}", bind=True),
+        _each("o", chunk, f"?s ?p ?o {preds}", bind=True),
+        _each("n", chunk, f"?n ?q ?s {linked} ?s ?p ?o {described}"),
+        _each("n", chunk, f"?s ?q ?n {linked} ?s ?p ?o {described}"))]
+    return triples_of(store, wheres, graph)
 
 
 def sources(store: Store, graph: Graph) -> Graph:
@@ -263,14 +269,13 @@ def sources(store: Store, graph: Graph) -> Graph:
             if s in files:
                 graph.add((s, p, o))
         return graph
-    for chunk in _chunks(files):
-        triples(store, _each("s", chunk, "?s pkg:fileName ?o . BIND(pkg:fileName AS ?p)", bind=True), graph)
-    return graph
+    return triples_of(store, [_each("s", chunk, "?s pkg:fileName ?o . BIND(pkg:fileName AS ?p)", bind=True)
+                              for chunk in _chunks(files)], graph)
 
 
 def provenance(store: Store, nodes: Iterable[Node], graph: Graph) -> Graph:
     """Where ``nodes`` are stated (``SOURCE`` and the file names), added to ``graph``: what ``source_of`` reads."""
-    for chunk in _chunks(nodes):
-        triples(store, _each("s", chunk, "?s ?p ?o", bind=True) + " " + _values("p", SOURCE), graph)
+    triples_of(store, [_each("s", chunk, "?s ?p ?o", bind=True) + " " + _values("p", SOURCE)
+                       for chunk in _chunks(nodes)], graph)
     return sources(store, graph)
 

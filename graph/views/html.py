@@ -16,6 +16,7 @@ the page says so above the drawing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -26,7 +27,7 @@ from policykg.graph.answers.describe import FOCUS_KINDS, doc_number, find_nodes,
 from policykg.graph.answers.rollup import StoreRollup, top_projects
 from policykg.graph.answers.subgraph import as_store
 from policykg.graph.sparql.bindings import sparql_term
-from policykg.graph.sparql.store import MemoryStore, Store
+from policykg.graph.sparql.store import MemoryStore, Store, side_by_side
 from policykg.graph.views.page import KINDS, iframe_html, render_view
 from policykg.graph.views.select import (
     MAX_NODES,
@@ -89,10 +90,10 @@ def _overview(store: Store, *, year: str | None) -> View:
                     unread=subgraph.UNREAD)
     others = set(overview_choice(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total).nodes)
     others -= projects
-    subgraph.around(store, others, graph, incoming=subgraph.DESCRIBED_INCOMING,
-                    unread=subgraph.UNREAD)
-    return overview(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total,
-                    rollup=StoreRollup.ask(store, others))
+    _, rollup = side_by_side(store, partial(subgraph.around, store, others, graph, incoming=subgraph.DESCRIBED_INCOMING,
+                                            unread=subgraph.UNREAD),
+                             partial(StoreRollup.ask, store, others))  # the rollup does not read ``graph``
+    return overview(graph, year=year, max_projects=MAX_PROJECTS, tops=tops, total=total, rollup=rollup)
 
 
 def _focus(store: Store, spec: str, *, depth: int, year: str | None) -> View:
