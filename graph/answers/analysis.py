@@ -174,11 +174,13 @@ def skeleton(source: Store | Graph, *, indicators: bool = False) -> nx.MultiDiGr
     budget_line = str(PKG.BudgetLine)
     read_classes = [*(f"<{c}>" for c in kinds), f"<{budget_line}>"]
     relations = {str(p): r for p, r in _relations(indicators).items()}
-    typed, named, funded, linked = gather(store, [  # four independent questions, asked at once
+    # independent questions, asked at once; the links one predicate each (the largest answer, split evenly)
+    typed, named, funded, *linked_by = gather(store, [
         partial(subgraph.typed, store, read_classes),
         partial(subgraph.facts, store, read_classes, ("rdfs:label", "dcterms:title", "pkg:fiscalYear", "pkg:amount")),
         partial(subgraph.facts, store, ["pkg:Project"], [f"<{p}>" for p, _ in MONEY_BASIS]),
-        partial(subgraph.linked, store, [f"<{p}>" for p in relations])])
+        *(partial(subgraph.linked, store, [f"<{p}>"]) for p in relations)])
+    linked = [row for rows in linked_by for row in rows]
     classes: dict[str, list[str]] = defaultdict(list)  # node -> its classes among those read, in the store's order
     for node, cls in typed:
         classes[node].append(cls)
