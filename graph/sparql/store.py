@@ -98,12 +98,16 @@ def open_graph(path: str | Path) -> Graph:
 def select(graph: Graph, query: str, bindings: dict[str, Identifier] | None = None) -> Table:
     """Run a SELECT query on an rdflib graph, ``bindings`` as rdflib ``initBindings`` (variable -> term).
 
-    Raises: QueryError with the parser's message on bad SPARQL.
+    Raises: QueryError with the parser's message on bad SPARQL, and saying so when rdflib runs out of memory
+    (a MemoryError carries no message of its own).
     """
     try:
         result: Result = graph.query(query, initBindings=bindings or {})
+    except MemoryError:
+        raise QueryError("the SPARQL query failed: rdflib ran out of memory (MemoryError) answering it; an "
+                         "Oxigraph store (--store DIR) answers large graphs from disk") from None
     except Exception as exc:  # rdflib raises pyparsing and other errors for bad queries
-        raise QueryError(f"the SPARQL query failed: {exc}") from None
+        raise QueryError(f"the SPARQL query failed: {str(exc) or type(exc).__name__}") from None
     if result.type != "SELECT":
         raise QueryError("only SELECT queries can be shown as a table")
     columns = tuple(str(v) for v in result.vars or ())

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Dataset, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from policykg.graph.errors import QueryError
@@ -112,3 +112,25 @@ def test_gather_keeps_the_order_of_the_calls_and_raises_the_first_error(tmp_path
     # rdflib: the same calls, one after another
     memory = MemoryStore(open_graph(tmp_path / "graph.trig"))
     assert gather(memory, [lambda k=k: values(memory, count.format(k)) for k in range(3)]) == [[("0",)], [("1",)], [("2",)]]
+
+
+def test_rdflib_running_out_of_memory_is_said_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = Graph()
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError  # what a query over millions of triples raises under a memory limit: no message
+
+    monkeypatch.setattr(graph, "query", exhausted)
+    with pytest.raises(QueryError, match=r"ran out of memory \(MemoryError\).*--store"):
+        MemoryStore(graph).select("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_an_error_without_a_message_is_named_by_its_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = Graph()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(graph, "query", broken)
+    with pytest.raises(QueryError, match="failed: RecursionError$"):
+        MemoryStore(graph).select("SELECT ?s WHERE { ?s ?p ?o }")
