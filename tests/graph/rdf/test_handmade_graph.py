@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from policykg.graph.run.export import write_graph
 from policykg.graph.sparql.queries import run_named
@@ -157,3 +158,41 @@ def test_targets_follow_predecessors_and_successors_not_other_branches(merged: S
         ("宣传阵地建设", "宣传阵地数量")]
     assert [(r[1], r[4]) for r in rows(merged, "indicator-targets-by-year", programme="阵地运维")] == [
         ("媒体宣传", "媒体报道数量"), ("宣传阵地建设", "宣传阵地数量")]
+
+
+def policy(graph, key: str, title: str, number: str | None = None) -> URIRef:  # type: ignore[no-untyped-def]
+    node = ID[f"policy/{key}"]
+    graph.add((node, RDF.type, PKG.PolicyDocument))
+    graph.add((node, DCTERMS.title, Literal(title)))
+    if number:
+        graph.add((node, PKG.docNumber, Literal(number)))
+    return node
+
+
+@pytest.fixture(params=["memory", "oxigraph"], scope="module")
+def cited(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """Three policy documents: 《若干意见》 沪财预〔2022〕45号 (issued by 上海市财政局) cited by two projects and the
+    立项依据 of one of them; 《管理办法》 沪财预〔2022〕46号 the 立项依据 of a third project that cites nothing;
+    《建设方案》 (no 文号) cited by nobody."""
+    dataset = Dataset(default_union=True)
+    g = dataset.graph(ID["source/cited"])
+    opinions = policy(g, "opinions", "关于加强财政科技投入管理的若干意见", "沪财预〔2022〕45号")
+    finance = ID["org/finance"]
+    g.add((opinions, PKG.issuer, finance))
+    g.add((finance, RDFS.label, Literal("上海市财政局", lang="zh")))
+    measures = policy(g, "measures", "财政科技项目管理办法", "沪财预〔2022〕46号")
+    policy(g, "plan", "长三角G60科创走廊建设方案")
+    project(g, "科技成果转化", "2023", "500000", cites=opinions, justifiedBy=opinions)
+    project(g, "产学研合作", "2023", "300000", cites=opinions)
+    project(g, "科技项目评审", "2023", "200000", justifiedBy=measures)
+    out = tmp_path_factory.mktemp("cited")
+    write_graph(dataset, out)
+    yield from opened(request.param, out)
+
+
+def test_policy_search_counts_the_citing_projects_and_those_it_is_the_legal_basis_of(cited: Store) -> None:
+    assert rows(cited, "policy-search", policy="沪财预〔2022〕") == [
+        ("关于加强财政科技投入管理的若干意见", "沪财预〔2022〕45号", "上海市财政局", "2", "1"),
+        ("财政科技项目管理办法", "沪财预〔2022〕46号", "", "0", "1")]
+    assert rows(cited, "policy-search", policy="建设方案") == [("长三角G60科创走廊建设方案", "", "", "0", "0")]
+    assert rows(cited, "policy-search", policy="通知") == []
