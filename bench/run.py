@@ -272,10 +272,11 @@ def touch_one(corpus: Path) -> tuple[Path, bytes]:
 _QUERY_SCRIPT = r"""
 import json, signal, statistics, sys, time
 from policykg.graph.sparql import queries
+from policykg.graph.errors import QueryError
 from policykg.graph.sparql.bindings import with_values
 engine, path, repeats, limit_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 catalog = queries.catalog()
-out = {"medians_ms": {}, "rows": {}, "asked_ms": {}, "asked_rows": {}, "asked": {}, "over_limit": []}
+out = {"medians_ms": {}, "rows": {}, "asked_ms": {}, "asked_rows": {}, "asked": {}, "over_limit": [], "over_memory": []}
 start = time.perf_counter()
 if engine == "rdflib":
     from policykg.graph.sparql.store import open_graph, select
@@ -288,7 +289,7 @@ else:
     answer = lambda text: [tuple(None if v is None else v.value for v in s) for s in store.query(text)]
 out["load_s"] = round(time.perf_counter() - start, 3)
 
-class OverLimit(Exception):
+class OverLimit(BaseException):  # not an Exception: rdflib's errors are caught as QueryError, the alarm must not be
     pass
 
 def alarm(*_):
@@ -333,6 +334,11 @@ for q in catalog:
         except OverLimit:
             out["over_limit"].append(f"{q.name} ({kind})")
             continue
+        except (QueryError, MemoryError) as exc:  # rdflib out of the engine's memory limit: the others still run
+            if isinstance(exc, QueryError) and "MemoryError" not in str(exc):
+                raise
+            out["over_memory"].append(f"{q.name} ({kind})")
+            continue
         out[key][q.name] = ms
         out["asked_rows" if kind == "asked" else "rows"][q.name] = rows
         if kind == "asked":
@@ -375,6 +381,8 @@ def query_times(engine: str, graph_file: Path, repeats: int, timeout: float) -> 
         return QueryTimes(engine, None, note=note)
     data = json.loads(result.stdout.strip().splitlines()[-1])
     over = f"; over {QUERY_LIMIT_S} s: {', '.join(data['over_limit'])}" if data["over_limit"] else ""
+    if data.get("over_memory"):
+        over += f"; over {MEMORY_LIMIT_GB:.0f} GB (MemoryError): {', '.join(data['over_memory'])}"
     return QueryTimes(engine, data["load_s"], data["medians_ms"], data["rows"], data["asked_ms"], data["asked_rows"],
                       data["asked"], note=f"peak memory {peak:.0f} MB{over}")
 
